@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config"
+
+// One runner for unit tests (test/), checker tests (checker/test/) and property tests (properties/).
+// `make unit`, `make props` and `make check` select subsets by path.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts", "checker/test/**/*.test.ts", "properties/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts"],
+      exclude: ["src/cli/**", "src/**/*.test.ts"],
+      reporter: ["text-summary", "json-summary"]
+    }
+  }
+})
