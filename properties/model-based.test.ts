@@ -1,0 +1,59 @@
+/**
+ * Model-based tests: random sequences of put, get, getIfPresent, invalidate, agent-scoped calls,
+ * agent end and close-and-reopen, run against the real TierCache with tiny budgets (so eviction,
+ * demotion and promotion happen all the time) and checked against the oracle after every command.
+ */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import fc from "fast-check"
+import { describe, it } from "vitest"
+import { createTierCache } from "../src/index.js"
+import { AGENTS, agentArb, keyArb, valueArb } from "./arbitraries.js"
+import { EndAgentCmd, GetCmd, GetIfPresentCmd, InvalidateCmd, PutCmd, RestartCmd, tinyBudgets, type Real } from "./commands.js"
+import { CI_RUNS, runs } from "./config.js"
+import { Oracle } from "./oracle.js"
+
+function commandsArb(mayForget: boolean) {
+  return fc.commands(
+    [
+      fc.tuple(agentArb, keyArb, valueArb).map(([a, k, v]) => new PutCmd(a, k, v)),
+      fc.tuple(agentArb, keyArb).map(([a, k]) => new GetCmd(a, k, mayForget)),
+      fc.tuple(agentArb, keyArb).map(([a, k]) => new GetIfPresentCmd(a, k)),
+      fc.tuple(agentArb, keyArb).map(([a, k]) => new InvalidateCmd(a, k)),
+      fc.constantFrom(...AGENTS).map((a) => new EndAgentCmd(a)),
+      fc.constant(new RestartCmd()),
+    ],
+    { maxCommands: 40 },
+  )
+}
+
+async function runScenario(cmds: Iterable<fc.AsyncCommand<Oracle, Real, true>>, withLoader: boolean): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "tc-props-"))
+  const oracle = new Oracle()
+  // The loader's source of truth is the oracle: a user whose puts are saved to the source.
+  const load = withLoader ? async (key: string) => oracle.current(key) : undefined
+  // Without a loader L3 is large, so nothing acknowledged may be forgotten; with one, L3 is tiny too.
+  const options = tinyBudgets(dir, load, withLoader ? 16_384 : 1 << 20)
+  const cache = await createTierCache(options)
+  const real: Real = { cache, views: new Map(), reopen: () => createTierCache(options) }
+  for (const a of AGENTS) {
+    real.views.set(a, cache.agent(a))
+    oracle.registerAgent(a)
+  }
+  try {
+    await fc.asyncModelRun(() => ({ model: oracle, real }), cmds)
+  } finally {
+    await real.cache.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+describe("TierCache against the oracle", () => {
+  it("durable configuration: no loader, large L3 — every get returns exactly the newest acknowledged value", async () => {
+    await fc.assert(fc.asyncProperty(commandsArb(false), (cmds) => runScenario(cmds, false)), runs(CI_RUNS))
+  })
+  it("forgetful configuration: tiny L1/L2/L3 and a loader — reads never lie", async () => {
+    await fc.assert(fc.asyncProperty(commandsArb(false), (cmds) => runScenario(cmds, true)), runs(CI_RUNS))
+  })
+})
