@@ -1,0 +1,55 @@
+/**
+ * Compressors for L2 (and L3 blobs).
+ *
+ * Both produce raw DEFLATE (RFC 1951, no zlib/gzip wrapper) at the same level, so their output is
+ * interchangeable and their speed and ratio are directly comparable: bytes compressed by one can be
+ * decompressed by the other. pako (pure JS) is the default because it behaves the same on every
+ * runtime; `node:zlib` (native) is offered for comparison and for Node-only deployments.
+ */
+import { deflateRawSync, inflateRawSync, constants as zlibConstants } from "node:zlib"
+import { deflateRaw, inflateRaw } from "pako"
+import type { Compressor } from "../../types.js"
+
+/** Deflate level used by both compressors: zlib's own default, a balanced speed/ratio point. */
+export const DEFAULT_DEFLATE_LEVEL = 6
+
+type DeflateLevel = -1 | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
+
+/** A raw-DEFLATE compressor on pako (pure JavaScript). */
+export function createPakoCompressor(level: DeflateLevel = DEFAULT_DEFLATE_LEVEL): Compressor {
+  return {
+    name: `pako-deflate-raw-${level}`,
+    compress: (bytes) => deflateRaw(bytes, { level }),
+    decompress: (bytes) => inflateRaw(bytes)
+  }
+}
+
+/** A raw-DEFLATE compressor on node:zlib (native, synchronous calls). */
+export function createZlibCompressor(level: DeflateLevel = DEFAULT_DEFLATE_LEVEL): Compressor {
+  const options = { level, strategy: zlibConstants.Z_DEFAULT_STRATEGY }
+  return {
+    name: `zlib-deflate-raw-${level}`,
+    compress: (bytes) => exactCopy(deflateRawSync(bytes, options)),
+    decompress: (bytes) => toPlainView(inflateRawSync(bytes))
+  }
+}
+
+/**
+ * node:zlib's sync output can be a view into a larger chunk buffer (16 KiB by default). A stored
+ * (compressed) entry lives as long as the cache keeps it, so copy it into an exact-size array;
+ * otherwise a 1 KiB entry would pin 16 KiB and the byte budget would understate real memory.
+ */
+function exactCopy(buffer: Buffer): Uint8Array {
+  return buffer.byteLength === buffer.buffer.byteLength ? toPlainView(buffer) : new Uint8Array(buffer)
+}
+
+/** Decompressed bytes are handed straight back to the caller: a plain view, no copy. */
+function toPlainView(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+}
+
+/** The default compressor: pako raw deflate at level 6. */
+export const pakoCompressor: Compressor = createPakoCompressor()
+
+/** node:zlib raw deflate at level 6, byte-compatible with `pakoCompressor`. */
+export const zlibCompressor: Compressor = createZlibCompressor()
