@@ -1,0 +1,161 @@
+/**
+ * Count-min sketch of 4-bit counters: the "TinyLFU" popularity estimate behind L1's admission.
+ *
+ * Layout (after Caffeine's FrequencySketch): a Uint32Array of words holding eight 4-bit counters
+ * each. A key's four counters live in one aligned block of four consecutive words (one counter per
+ * word, i.e. per "row"), so an update touches one 16-byte block — one cache line — instead of four
+ * random ones. Counters saturate at 15: TinyLFU only needs to tell "popular" from "not", and 4 bits
+ * keep the sketch at 8 bytes per cached entry.
+ *
+ * Aging: after `sampleSize` increments every counter is halved ("reset"), so yesterday's hot keys
+ * fade and the sketch follows shifts in popularity.
+ *
+ * Optional doorkeeper (TinyLFU paper, §3.4.2): a Bloom filter that absorbs a key's first sighting,
+ * so one-hit wonders never reach the counters. Off by default (it helps mostly on very large,
+ * scan-heavy traces); when on, `frequency` adds 1 for a key the doorkeeper has seen.
+ */
+import { mix32 } from "./hash-key.js"
+
+const MAX_COUNT = 15
+/** Low bit of each nibble: used to count odd counters, whose halving loses 1/2 each. */
+const ONE_BITS = 0x11111111
+/** Clears the bit shifted in from the next nibble when halving all eight counters at once. */
+const HALVE_MASK = 0x77777777
+
+export interface FrequencySketchOptions {
+  /** Number of distinct keys the sketch should tell apart (the cache's entry capacity). */
+  readonly capacity: number
+  /** Increments between two agings (default 10 × capacity, as Caffeine). */
+  readonly sampleSize?: number
+  /** Put a Bloom-filter doorkeeper in front of the counters (default false). */
+  readonly doorkeeper?: boolean
+}
+
+export class FrequencySketch {
+  private readonly table: Uint32Array
+  /** Mask selecting a block (4 words) index, pre-shifted: `(h & blockMask)` is a word offset. */
+  private readonly blockMask: number
+  private readonly door: Uint32Array | undefined
+  private readonly doorMask: number
+  /** Increments between two agings. */
+  readonly sampleSize: number
+  /** Increments since the last aging (decays with the counters, as in Caffeine). */
+  private additions = 0
+  /** How many times the counters were halved (for tests and telemetry). */
+  resets = 0
+
+  constructor(options: FrequencySketchOptions) {
+    const capacity = Math.max(1, Math.floor(options.capacity))
+    // 16 counters per expected entry (2 words), rounded up to a power of two, at least one block.
+    const words = Math.max(4, nextPowerOfTwo(capacity * 2))
+    this.table = new Uint32Array(words)
+    this.blockMask = (words - 1) & ~3
+    this.sampleSize = Math.max(16, Math.floor(options.sampleSize ?? 10 * capacity))
+    if (options.doorkeeper === true) {
+      // ~8 bits per expected entry and two probes: about 5 % false positives at capacity.
+      const bits = Math.max(32, nextPowerOfTwo(capacity * 8))
+      this.door = new Uint32Array(bits >>> 5)
+      this.doorMask = bits - 1
+    } else {
+      this.door = undefined
+      this.doorMask = 0
+    }
+  }
+
+  /** Estimated accesses of the key with this hash since the counters last aged (0..15, +1 with doorkeeper). */
+  frequency(hash: number): number {
+    const block = hash & this.blockMask
+    const h = mix32(hash ^ 0x9e3779b9)
+    const t = this.table
+    let min = (t[block] >>> ((h & 7) << 2)) & 15
+    let c = (t[block + 1] >>> (((h >>> 3) & 7) << 2)) & 15
+    if (c < min) min = c
+    c = (t[block + 2] >>> (((h >>> 6) & 7) << 2)) & 15
+    if (c < min) min = c
+    c = (t[block + 3] >>> (((h >>> 9) & 7) << 2)) & 15
+    if (c < min) min = c
+    if (this.door !== undefined && this.doorHas(hash)) min++
+    return min
+  }
+
+  /** Records one access. No allocation. */
+  increment(hash: number): void {
+    if (this.door !== undefined && !this.doorAdd(hash)) return
+    const block = hash & this.blockMask
+    const h = mix32(hash ^ 0x9e3779b9)
+    // `|` (not `||`): all four rows must be updated.
+    const added =
+      this.incrementAt(block, h & 7) |
+      this.incrementAt(block + 1, (h >>> 3) & 7) |
+      this.incrementAt(block + 2, (h >>> 6) & 7) |
+      this.incrementAt(block + 3, (h >>> 9) & 7)
+    if (added !== 0 && ++this.additions >= this.sampleSize) this.reset()
+  }
+
+  /** Halves every counter (and clears the doorkeeper): the sketch's aging step. */
+  reset(): void {
+    const t = this.table
+    let odd = 0
+    for (let i = 0; i < t.length; i++) {
+      const w = t[i]
+      odd += popcount(w & ONE_BITS)
+      t[i] = (w >>> 1) & HALVE_MASK
+    }
+    // Each odd counter lost half an increment in the halving; account for it as Caffeine does.
+    this.additions = Math.max(0, (this.additions - (odd >>> 2)) >>> 1)
+    if (this.door !== undefined) this.door.fill(0)
+    this.resets++
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.table.fill(0)
+    if (this.door !== undefined) this.door.fill(0)
+    this.additions = 0
+  }
+
+  /** Bytes held by the counters and the doorkeeper. */
+  get byteLength(): number {
+    return this.table.byteLength + (this.door?.byteLength ?? 0)
+  }
+
+  private incrementAt(word: number, nibble: number): number {
+    const shift = nibble << 2
+    const w = this.table[word]
+    if (((w >>> shift) & 15) === MAX_COUNT) return 0
+    this.table[word] = w + (1 << shift)
+    return 1
+  }
+
+  /** Two probes into the doorkeeper bitset. */
+  private doorHas(hash: number): boolean {
+    const d = this.door!
+    const a = hash & this.doorMask
+    const b = mix32(hash ^ 0x85ebca6b) & this.doorMask
+    return (d[a >>> 5] & (1 << (a & 31))) !== 0 && (d[b >>> 5] & (1 << (b & 31))) !== 0
+  }
+
+  /** Adds the key; returns true if it was (probably) already present. */
+  private doorAdd(hash: number): boolean {
+    if (this.doorHas(hash)) return true
+    const d = this.door!
+    const a = hash & this.doorMask
+    const b = mix32(hash ^ 0x85ebca6b) & this.doorMask
+    d[a >>> 5] |= 1 << (a & 31)
+    d[b >>> 5] |= 1 << (b & 31)
+    return false
+  }
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1
+  while (p < n) p *= 2
+  return p
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+  x = (x + (x >>> 4)) & 0x0f0f0f0f
+  return Math.imul(x, 0x01010101) >>> 24
+}

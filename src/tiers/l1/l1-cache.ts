@@ -1,0 +1,820 @@
+/**
+ * L1, the hot tier: an in-process, count- and byte-bounded cache with an adaptive W-TinyLFU policy.
+ *
+ * Built the way lru-cache's `src/index.ts` is: every entry is a slot index into preallocated
+ * typed arrays (links, sizes, versions, hashes) and two plain arrays (keys, values); one
+ * `Map<string, number>` maps a key to its slot. There are no per-entry node objects, so a hit is a
+ * Map lookup plus a few typed-array writes and allocates nothing.
+ *
+ * Policy (W-TinyLFU, Einziger et al., TOS 2017, with Caffeine's adaptive window):
+ * - new entries enter a small LRU *window*;
+ * - entries leaving the window are *candidates* for the main area, a segmented LRU of
+ *   *probation* and *protected* (80 % of main); a probation hit promotes to protected;
+ * - when space is needed, the candidate duels the probation LRU *victim*: a count-min sketch
+ *   (4-bit counters, aged by halving) estimates both keys' recent popularity and the less popular
+ *   one leaves ("rejected" when it is the candidate);
+ * - the window share is re-tuned by hill climbing on the hit rate (`hill-climber.ts`), so recency-
+ *   driven workloads get a large window (≈ LRU) and frequency-driven ones a small window.
+ *
+ * Optional features cost nothing unless configured: prefetched entries (`set(..., { prefetched })`)
+ * and per-owner byte accounting with quotas (`owners`).
+ */
+import type { EvictionReason, L1EvictHandler, L1Tier, TierCounters } from "../contracts.js"
+import type { Version } from "../../types.js"
+import { FrequencySketch } from "./frequency-sketch.js"
+import { hashKey } from "./hash-key.js"
+import { DEFAULT_CLIMBER, HillClimber, type HillClimberOptions } from "./hill-climber.js"
+
+/** Tuning of the admission policy. Defaults are the ones measured in bench/results/hitratio.md. */
+export interface L1PolicyOptions {
+  /** Re-tune the window share by hill climbing (default true). When false the window stays at `window`. */
+  readonly adaptive?: boolean
+  /** Window share of the cache at start, 0..1 (default 0.01). */
+  readonly window?: number
+  /** Protected share of the main area, 0..1 (default 0.8). */
+  readonly protectedShare?: number
+  /** Bloom-filter doorkeeper in front of the sketch (default false). */
+  readonly doorkeeper?: boolean
+  /** Requests per climber sample (default 10 × entry capacity, at least 64... see `samplePeriodFor`). */
+  readonly samplePeriod?: number
+  /** Climber constants (default: Caffeine's). */
+  readonly climber?: Partial<HillClimberOptions>
+  /** Seed of the admission jitter (deterministic replays in tests and benchmarks). */
+  readonly seed?: number
+}
+
+/** Per-owner (agent) byte accounting. Owner ids are small integers `0 ≤ owner < maxOwners`. */
+export interface L1OwnerOptions {
+  /** Owner ids must be below this (sizes the per-owner tables). */
+  readonly maxOwners: number
+  /**
+   * Fair share in bytes. When L1 needs a victim and some owner holds more than this, that owner's
+   * least recently used entries are evicted first. Omit to account without enforcing.
+   */
+  readonly quotaBytes?: number
+}
+
+export interface L1CacheOptions<V> {
+  /** Budget in (serialized) bytes of the values held. */
+  readonly maxBytes: number
+  /** Entry-count bound (default max(16, floor(maxBytes / 64))). Slot arrays grow toward it on demand. */
+  readonly maxEntries?: number
+  /** Told synchronously about every entry dropped for capacity; must not call back into this cache. */
+  readonly onEvict?: L1EvictHandler<V>
+  readonly policy?: L1PolicyOptions
+  readonly owners?: L1OwnerOptions
+  /** Told (synchronously) on the first real `get` of an entry that was inserted as prefetched. */
+  readonly onPrefetchUsed?: (key: string) => void
+}
+
+/** Extra, optional facts about one `set`. Reuse one object per call site: `set` does not keep it. */
+export interface L1SetOptions {
+  /**
+   * Inserted by a prefetcher, not by demand: the entry goes to the cold end of probation, is the
+   * first to be evicted while unused, and cannot reach the protected segment before its first `get`.
+   */
+  readonly prefetched?: boolean
+  /** Owner id for per-owner accounting (requires the `owners` option). */
+  readonly owner?: number
+}
+
+// Queue ids double as the sentinel slots of their circular doubly linked lists: slot 0 is the
+// window's sentinel, 1 probation's, 2 protected's; entries use slots 3 and up.
+const WINDOW = 0
+const PROBATION = 1
+const PROTECTED = 2
+const FIRST_SLOT = 3
+const NONE = -1
+
+/** `flags` bits. */
+const PREFETCHED = 1
+
+/** Slot arrays start at this many entries (or maxEntries if smaller) and double on demand. */
+const INITIAL_SLOTS = 1024
+/** A candidate this popular may still be admitted at random (1/128): defeats hash-flooding (Caffeine). */
+const ADMIT_JITTER_THRESHOLD = 6
+
+/** Climber samples last 10 × capacity requests (Caffeine) but no fewer than this. */
+const MIN_SAMPLE_PERIOD = 256
+
+export class L1Cache<V> implements L1Tier<V> {
+  readonly maxBytes: number
+  readonly maxEntries: number
+  readonly counters: TierCounters = { hits: 0, misses: 0, evictions: 0, entries: 0, bytes: 0 }
+
+  private readonly index = new Map<string, number>()
+  private readonly keyList: (string | undefined)[] = []
+  private readonly valueList: (V | undefined)[] = []
+  /** Allocated slots (entries capacity of the typed arrays, sentinels excluded). */
+  private capacity: number
+  private next: Int32Array
+  private prev: Int32Array
+  private queue: Uint8Array
+  private flags: Uint8Array
+  private hashes: Uint32Array
+  private sizes: Uint32Array
+  private versions: Float64Array
+  /** Slots never used yet start here; freed slots are threaded through `next` from `freeHead`. */
+  private fresh = FIRST_SLOT
+  private freeHead = NONE
+
+  private sketch: FrequencySketch
+  private readonly policy: L1PolicyOptions
+  private readonly climber: HillClimber | undefined
+  private samplePeriod: number
+  private sampleHits = 0
+  private sampleMisses = 0
+  private windowShare: number
+  private readonly protectedShare: number
+  /** Queue limits, derived from the shares; kept in both units because either bound may bind. */
+  private windowMaxEntries = 0
+  private windowMaxBytes = 0
+  private protectedMaxEntries = 0
+  private protectedMaxBytes = 0
+  private windowEntries = 0
+  private windowBytes = 0
+  private protectedEntries = 0
+  private protectedBytes = 0
+  private totalBytes = 0
+  private rng: number
+  /** The last missed key and its hash: the `set` that usually follows a miss need not hash again. */
+  private lastMissKey: string | undefined = undefined
+  private lastMissHash = 0
+
+  private readonly onEvict: L1EvictHandler<V> | undefined
+  private readonly onPrefetchUsed: ((key: string) => void) | undefined
+  private prefetchedResident = 0
+  /** Prefetched entries evicted before any `get` (wasted prefetches). */
+  prefetchedEvictedUnused = 0
+
+  // Owner accounting (allocated only with the `owners` option).
+  private readonly ownerQuota: number
+  private ownerOf: Uint16Array | undefined
+  private ownerNext: Int32Array | undefined
+  private ownerPrev: Int32Array | undefined
+  private readonly ownerHead: Int32Array | undefined
+  private readonly ownerTail: Int32Array | undefined
+  private readonly ownerBytesTable: Float64Array | undefined
+  /** Owners currently above quota, as an unordered set: `overList[0..overCount)`, `overPos[o]` = index + 1. */
+  private readonly overList: Int32Array | undefined
+  private readonly overPos: Int32Array | undefined
+  private overCount = 0
+
+  constructor(options: L1CacheOptions<V>) {
+    const { maxBytes } = options
+    if (!(Number.isFinite(maxBytes) && maxBytes > 0)) throw new RangeError(`L1 maxBytes must be a positive number, got ${maxBytes}`)
+    const maxEntries = options.maxEntries ?? Math.max(16, Math.floor(maxBytes / 64))
+    if (!(Number.isInteger(maxEntries) && maxEntries > 0 && maxEntries < 2 ** 31 - FIRST_SLOT)) {
+      throw new RangeError(`L1 maxEntries must be a positive integer below 2^31, got ${maxEntries}`)
+    }
+    this.maxBytes = maxBytes
+    this.maxEntries = maxEntries
+    this.onEvict = options.onEvict
+    this.onPrefetchUsed = options.onPrefetchUsed
+    this.policy = options.policy ?? {}
+    this.rng = (this.policy.seed ?? 0x2545f491) | 1
+
+    // One slot beyond maxEntries: an insert lands before the eviction that makes room for it.
+    this.capacity = Math.min(maxEntries + 1, INITIAL_SLOTS)
+    const n = this.capacity + FIRST_SLOT
+    this.next = new Int32Array(n)
+    this.prev = new Int32Array(n)
+    this.queue = new Uint8Array(n)
+    this.flags = new Uint8Array(n)
+    this.hashes = new Uint32Array(n)
+    this.sizes = new Uint32Array(n)
+    this.versions = new Float64Array(n)
+    for (let q = WINDOW; q <= PROTECTED; q++) {
+      this.next[q] = q
+      this.prev[q] = q
+    }
+    this.sketch = this.newSketch()
+    this.samplePeriod = this.samplePeriodFor(this.capacity)
+
+    const adaptive = this.policy.adaptive ?? true
+    const climberOptions: HillClimberOptions = {
+      ...DEFAULT_CLIMBER,
+      initial: this.policy.window ?? DEFAULT_CLIMBER.initial,
+      ...this.policy.climber,
+    }
+    this.climber = adaptive ? new HillClimber(climberOptions) : undefined
+    this.windowShare = climberOptions.initial
+    this.protectedShare = this.policy.protectedShare ?? 0.8
+    this.updateLimits()
+
+    const owners = options.owners
+    if (owners !== undefined) {
+      if (!(Number.isInteger(owners.maxOwners) && owners.maxOwners > 0 && owners.maxOwners <= 65536)) {
+        throw new RangeError(`L1 owners.maxOwners must be an integer in 1..65536, got ${owners.maxOwners}`)
+      }
+      this.ownerQuota = owners.quotaBytes ?? Number.POSITIVE_INFINITY
+      this.ownerOf = new Uint16Array(n)
+      this.ownerNext = new Int32Array(n)
+      this.ownerPrev = new Int32Array(n)
+      this.ownerHead = new Int32Array(owners.maxOwners).fill(NONE)
+      this.ownerTail = new Int32Array(owners.maxOwners).fill(NONE)
+      this.ownerBytesTable = new Float64Array(owners.maxOwners)
+      this.overList = new Int32Array(owners.maxOwners)
+      this.overPos = new Int32Array(owners.maxOwners)
+    } else {
+      this.ownerQuota = Number.POSITIVE_INFINITY
+    }
+  }
+
+  get size(): number {
+    return this.index.size
+  }
+
+  get bytes(): number {
+    return this.totalBytes
+  }
+
+  /** The window's current share of the cache (0..1), as tuned by the climber. */
+  get window(): number {
+    return this.windowShare
+  }
+
+  /** How many times the frequency sketch has aged (halved its counters). */
+  get sketchResets(): number {
+    return this.sketch.resets
+  }
+
+  /**
+   * The value on a hit, recording the access for the policy; `undefined` on a miss (also recorded:
+   * the sketch counts demand for keys that are not resident).
+   *
+   * Returns the stored object itself, not a copy: L1 holds whatever the hierarchy gave it, and the
+   * hierarchy stores deep-frozen values, so sharing is safe and a hit costs no copy. A hit
+   * allocates nothing.
+   */
+  get(key: string): V | undefined {
+    const slot = this.index.get(key)
+    if (slot === undefined) {
+      this.recordMiss(key)
+      return undefined
+    }
+    this.counters.hits++
+    this.sketch.increment(this.hashes[slot])
+    if (this.flags[slot] !== 0) this.firstUse(slot)
+    else this.touch(slot)
+    if (this.ownerNext !== undefined) this.ownerTouch(slot)
+    this.sampleHits++
+    if (this.climber !== undefined && this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
+    return this.valueList[slot]
+  }
+
+  /** The value without touching policy state or counters. Same sharing rule as `get`. */
+  peek(key: string): V | undefined {
+    const slot = this.index.get(key)
+    return slot === undefined ? undefined : this.valueList[slot]
+  }
+
+  versionOf(key: string): Version {
+    const slot = this.index.get(key)
+    return slot === undefined ? -1 : this.versions[slot]
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key)
+  }
+
+  /** True while `key` is resident, was inserted as prefetched, and has not been read by `get` yet. */
+  wasPrefetched(key: string): boolean {
+    const slot = this.index.get(key)
+    return slot !== undefined && (this.flags[slot] & PREFETCHED) !== 0
+  }
+
+  /** Bytes currently held by entries of `owner` (0 without the `owners` option). */
+  ownerBytes(owner: number): number {
+    return this.ownerBytesTable?.[owner] ?? 0
+  }
+
+  /**
+   * Insert or replace. A replacement keeps its slot (and its place in the policy: it counts as an
+   * access). A new entry may displace others, or be refused by admission; every displaced entry is
+   * reported to `onEvict` before `set` returns, the refused one with reason "rejected". A value
+   * larger than the whole byte budget is never admitted (reported as "rejected"; a previous value
+   * of the key is dropped without report, since it is outdated). Returns true when `key` is
+   * resident afterwards.
+   */
+  set(key: string, value: V, bytes: number, version: Version, options?: L1SetOptions): boolean {
+    if (!(bytes >= 0 && bytes <= 0xffffffff)) throw new RangeError(`L1 entry bytes must be in 0..2^32-1, got ${bytes}`)
+    const prefetched = options?.prefetched === true
+    const owner = options?.owner ?? 0
+    if (this.ownerOf !== undefined && !(Number.isInteger(owner) && owner >= 0 && owner < this.ownerHead!.length)) {
+      throw new RangeError(`L1 owner must be an integer in 0..${this.ownerHead!.length - 1}, got ${owner}`)
+    }
+    let slot = this.index.get(key)
+    if (bytes > this.maxBytes) {
+      if (slot !== undefined) this.remove(slot)
+      this.counters.evictions++
+      this.onEvict?.(key, value, bytes, version, "rejected")
+      return false
+    }
+    if (slot !== undefined) {
+      this.replace(slot, value, bytes, version, prefetched, owner)
+    } else {
+      const hash = key === this.lastMissKey ? this.lastMissHash : hashKey(key)
+      // A demand write is an access the sketch has not seen yet (a get-miss already counted itself).
+      if (!prefetched && key !== this.lastMissKey) this.sketch.increment(hash)
+      this.lastMissKey = undefined
+      slot = this.insert(key, value, bytes, version, hash, prefetched, owner)
+    }
+    this.evictIfNeeded()
+    return this.index.has(key)
+  }
+
+  /** Removes `key` without calling onEvict. Returns true if it was present. */
+  delete(key: string): boolean {
+    const slot = this.index.get(key)
+    if (slot === undefined) return false
+    this.remove(slot)
+    return true
+  }
+
+  /** Removes every entry without calling onEvict. Policy history (sketch, window share) is kept. */
+  clear(): void {
+    for (const slot of this.index.values()) this.remove(slot)
+  }
+
+  // ---- hit path -------------------------------------------------------------------------------
+
+  /** Reorders a slot after an access: window/protected move to MRU, probation promotes. */
+  private touch(slot: number): void {
+    const q = this.queue[slot]
+    if (q === PROBATION) {
+      this.unlink(slot)
+      this.linkLast(PROTECTED, slot)
+      this.protectedEntries++
+      this.protectedBytes += this.sizes[slot]
+      if (this.protectedEntries > this.protectedMaxEntries || this.protectedBytes > this.protectedMaxBytes) this.demoteProtected()
+    } else {
+      this.unlink(slot)
+      this.linkLast(q, slot)
+    }
+  }
+
+  /** First real read of a prefetched entry: it now counts as a demand-loaded entry (window MRU). */
+  private firstUse(slot: number): void {
+    this.flags[slot] &= ~PREFETCHED
+    this.prefetchedResident--
+    this.unlink(slot)
+    this.linkLast(WINDOW, slot)
+    this.windowEntries++
+    this.windowBytes += this.sizes[slot]
+    this.onPrefetchUsed?.(this.keyList[slot]!)
+    // The window may now be over its share; settle it (may evict).
+    this.evictIfNeeded()
+  }
+
+  private recordMiss(key: string): void {
+    this.counters.misses++
+    const hash = key === this.lastMissKey ? this.lastMissHash : hashKey(key)
+    this.lastMissKey = key
+    this.lastMissHash = hash
+    this.sketch.increment(hash)
+    this.sampleMisses++
+    if (this.climber !== undefined && this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
+  }
+
+  // ---- insertion and replacement ----------------------------------------------------------------
+
+  private insert(key: string, value: V, bytes: number, version: Version, hash: number, prefetched: boolean, owner: number): number {
+    const slot = this.allocate()
+    this.index.set(key, slot)
+    this.keyList[slot] = key
+    this.valueList[slot] = value
+    this.sizes[slot] = bytes
+    this.versions[slot] = version
+    this.hashes[slot] = hash
+    this.totalBytes += bytes
+    if (prefetched) {
+      // Cold end of probation: the first victim while unused.
+      this.flags[slot] = PREFETCHED
+      this.prefetchedResident++
+      this.linkFirst(PROBATION, slot)
+    } else {
+      this.flags[slot] = 0
+      this.linkLast(WINDOW, slot)
+      this.windowEntries++
+      this.windowBytes += bytes
+    }
+    if (this.ownerOf !== undefined) this.ownerAdd(slot, owner, bytes)
+    this.counters.entries = this.index.size
+    this.counters.bytes = this.totalBytes
+    return slot
+  }
+
+  private replace(slot: number, value: V, bytes: number, version: Version, prefetched: boolean, owner: number): void {
+    const old = this.sizes[slot]
+    this.valueList[slot] = value
+    this.versions[slot] = version
+    this.sizes[slot] = bytes
+    this.totalBytes += bytes - old
+    const q = this.queue[slot]
+    if (q === WINDOW) this.windowBytes += bytes - old
+    else if (q === PROTECTED) this.protectedBytes += bytes - old
+    if (this.ownerOf !== undefined) {
+      this.ownerRemove(slot)
+      this.ownerAdd(slot, owner, bytes)
+    }
+    if (!prefetched) {
+      // A demand write: an access for the policy; it also ends the entry's "prefetched" status.
+      this.sketch.increment(this.hashes[slot])
+      if ((this.flags[slot] & PREFETCHED) !== 0) {
+        this.flags[slot] &= ~PREFETCHED
+        this.prefetchedResident--
+        this.unlink(slot)
+        this.linkLast(WINDOW, slot)
+        this.windowEntries++
+        this.windowBytes += bytes
+      } else {
+        this.touch(slot)
+      }
+    }
+    this.counters.bytes = this.totalBytes
+  }
+
+  // ---- eviction ---------------------------------------------------------------------------------
+
+  private overBudget(): boolean {
+    return this.index.size > this.maxEntries || this.totalBytes > this.maxBytes
+  }
+
+  private evictIfNeeded(): void {
+    this.drainWindow()
+    if (!this.overBudget()) return
+    if (this.overCount > 0) this.evictOverQuotaOwners()
+    if (this.prefetchedResident > 0) this.evictUnusedPrefetched()
+    if (this.overBudget()) this.evictFromMain()
+  }
+
+  /** Moves the window's LRU entries to probation's MRU end while the window exceeds its share. */
+  private drainWindow(): void {
+    while (this.windowEntries > this.windowMaxEntries || this.windowBytes > this.windowMaxBytes) {
+      const slot = this.next[WINDOW]
+      if (slot === WINDOW) break
+      this.unlink(slot)
+      this.windowEntries--
+      this.windowBytes -= this.sizes[slot]
+      this.linkLast(PROBATION, slot)
+    }
+  }
+
+  /** Demotes protected LRU entries to probation's MRU end while protected exceeds its share. */
+  private demoteProtected(): void {
+    while (this.protectedEntries > this.protectedMaxEntries || this.protectedBytes > this.protectedMaxBytes) {
+      const slot = this.next[PROTECTED]
+      if (slot === PROTECTED) break
+      this.unlink(slot)
+      this.protectedEntries--
+      this.protectedBytes -= this.sizes[slot]
+      this.linkLast(PROBATION, slot)
+    }
+  }
+
+  /**
+   * The W-TinyLFU duel, as in Caffeine's `evictFromMain`: candidates are taken from probation's MRU
+   * end (the entries just moved out of the window) walking toward LRU, victims from its LRU end
+   * walking toward MRU; each pair compares sketch frequencies and the loser leaves. When probation
+   * runs out, victims come from protected, then from the window.
+   */
+  private evictFromMain(): void {
+    let victimQueue = PROBATION
+    let candidateQueue = PROBATION
+    let victim = this.first(PROBATION)
+    let candidate = this.last(PROBATION)
+    while (this.overBudget()) {
+      if (candidate === NONE && candidateQueue === PROBATION) {
+        candidate = this.first(WINDOW)
+        candidateQueue = WINDOW
+      }
+      if (candidate === NONE && victim === NONE) {
+        if (victimQueue === PROBATION) {
+          victimQueue = PROTECTED
+          victim = this.first(PROTECTED)
+          continue
+        } else if (victimQueue === PROTECTED) {
+          victimQueue = WINDOW
+          victim = this.first(WINDOW)
+          continue
+        }
+        break
+      }
+      if (victim === NONE) {
+        const evict = candidate
+        candidate = this.before(candidate)
+        this.evict(evict, "rejected")
+        continue
+      }
+      if (candidate === NONE) {
+        const evict = victim
+        victim = this.after(victim)
+        this.evict(evict, "evicted")
+        continue
+      }
+      if (candidate === victim) {
+        victim = this.after(victim)
+        this.evict(candidate, "evicted")
+        candidate = NONE
+        continue
+      }
+      if (this.admit(this.hashes[candidate], this.hashes[victim])) {
+        const evict = victim
+        victim = this.after(victim)
+        this.evict(evict, "evicted")
+        candidate = this.before(candidate)
+      } else {
+        const evict = candidate
+        candidate = this.before(candidate)
+        this.evict(evict, "rejected")
+      }
+    }
+  }
+
+  /** TinyLFU admission: the candidate must be strictly more popular than the victim. */
+  private admit(candidateHash: number, victimHash: number): boolean {
+    const victimFreq = this.sketch.frequency(victimHash)
+    const candidateFreq = this.sketch.frequency(candidateHash)
+    if (candidateFreq > victimFreq) return true
+    if (candidateFreq >= ADMIT_JITTER_THRESHOLD) {
+      // An attacker who floods the sketch to make one victim look hot cannot pin it forever:
+      // popular candidates still get in now and then (Caffeine).
+      let x = this.rng
+      x ^= x << 13
+      x ^= x >>> 17
+      x ^= x << 5
+      this.rng = x
+      return (x & 127) === 0
+    }
+    return false
+  }
+
+  /** Unused prefetched entries sit at probation's LRU end; they go before any demand-loaded entry. */
+  private evictUnusedPrefetched(): void {
+    while (this.prefetchedResident > 0 && this.overBudget()) {
+      // Usually the very first probation entries; scan forward past demand entries that were demoted behind them.
+      let slot = this.first(PROBATION)
+      while (slot !== NONE && (this.flags[slot] & PREFETCHED) === 0) slot = this.after(slot)
+      if (slot === NONE) return
+      this.evict(slot, "evicted")
+    }
+  }
+
+  /** While over budget and some owner is above quota, evict that owner's least recently used entry. */
+  private evictOverQuotaOwners(): void {
+    while (this.overCount > 0 && this.overBudget()) {
+      const owner = this.overList![0]
+      const slot = this.ownerHead![owner]
+      if (slot === NONE) return
+      this.evict(slot, "evicted")
+    }
+  }
+
+  private evict(slot: number, reason: EvictionReason): void {
+    const key = this.keyList[slot]!
+    const value = this.valueList[slot] as V
+    const bytes = this.sizes[slot]
+    const version = this.versions[slot]
+    if ((this.flags[slot] & PREFETCHED) !== 0) this.prefetchedEvictedUnused++
+    this.remove(slot)
+    this.counters.evictions++
+    this.onEvict?.(key, value, bytes, version, reason)
+  }
+
+  /** Unlinks a slot from every structure and frees it. */
+  private remove(slot: number): void {
+    const q = this.queue[slot]
+    const bytes = this.sizes[slot]
+    if (q === WINDOW) {
+      this.windowEntries--
+      this.windowBytes -= bytes
+    } else if (q === PROTECTED) {
+      this.protectedEntries--
+      this.protectedBytes -= bytes
+    }
+    if ((this.flags[slot] & PREFETCHED) !== 0) this.prefetchedResident--
+    if (this.ownerOf !== undefined) this.ownerRemove(slot)
+    this.unlink(slot)
+    this.index.delete(this.keyList[slot]!)
+    this.keyList[slot] = undefined
+    this.valueList[slot] = undefined
+    this.flags[slot] = 0
+    this.totalBytes -= bytes
+    this.next[slot] = this.freeHead
+    this.freeHead = slot
+    this.counters.entries = this.index.size
+    this.counters.bytes = this.totalBytes
+  }
+
+  // ---- adaptation -------------------------------------------------------------------------------
+
+  private climb(): void {
+    const share = this.climber!.sample(this.sampleHits, this.sampleMisses)
+    this.sampleHits = 0
+    this.sampleMisses = 0
+    if (share === this.windowShare) return
+    const grew = share > this.windowShare
+    this.windowShare = share
+    this.updateLimits()
+    if (grew) {
+      // Caffeine's increaseWindow: the main area's coldest entries move into the window right away,
+      // so the window is full at its new size and they get a second chance to prove themselves.
+      this.demoteProtected()
+      while (this.windowEntries < this.windowMaxEntries && this.windowBytes < this.windowMaxBytes) {
+        let slot = this.first(PROBATION)
+        if (slot === NONE) slot = this.first(PROTECTED)
+        if (slot === NONE) break
+        // Unused prefetched entries stay at probation's cold end: they have not earned a window place.
+        if (this.windowBytes + this.sizes[slot] > this.windowMaxBytes || (this.flags[slot] & PREFETCHED) !== 0) break
+        if (this.queue[slot] === PROTECTED) {
+          this.protectedEntries--
+          this.protectedBytes -= this.sizes[slot]
+        }
+        this.unlink(slot)
+        this.linkLast(WINDOW, slot)
+        this.windowEntries++
+        this.windowBytes += this.sizes[slot]
+      }
+    } else {
+      this.drainWindow()
+      this.demoteProtected()
+    }
+  }
+
+  /** Derives the queue limits (entries and bytes) from the window and protected shares. */
+  private updateLimits(): void {
+    const w = this.windowShare
+    this.windowMaxEntries = Math.max(1, Math.round(w * this.maxEntries))
+    this.windowMaxBytes = Math.max(1, w * this.maxBytes)
+    const main = 1 - w
+    this.protectedMaxEntries = Math.floor(this.protectedShare * main * this.maxEntries)
+    this.protectedMaxBytes = this.protectedShare * main * this.maxBytes
+  }
+
+  private samplePeriodFor(capacity: number): number {
+    return this.policy.samplePeriod ?? Math.max(MIN_SAMPLE_PERIOD, 10 * capacity)
+  }
+
+  private newSketch(): FrequencySketch {
+    return new FrequencySketch({ capacity: this.capacity, doorkeeper: this.policy.doorkeeper ?? false })
+  }
+
+  // ---- slots ------------------------------------------------------------------------------------
+
+  private allocate(): number {
+    if (this.freeHead !== NONE) {
+      const slot = this.freeHead
+      this.freeHead = this.next[slot]
+      return slot
+    }
+    if (this.fresh === this.capacity + FIRST_SLOT) this.grow()
+    return this.fresh++
+  }
+
+  /**
+   * Doubles the slot arrays (up to maxEntries + the one extra slot an insert needs before it evicts).
+   * The sketch is rebuilt for the larger population: its counters were sized for fewer keys.
+   */
+  private grow(): void {
+    const capacity = Math.min(this.maxEntries + 1, this.capacity * 2)
+    const n = capacity + FIRST_SLOT
+    this.next = growInt32(this.next, n)
+    this.prev = growInt32(this.prev, n)
+    this.queue = growUint8(this.queue, n)
+    this.flags = growUint8(this.flags, n)
+    this.hashes = growUint32(this.hashes, n)
+    this.sizes = growUint32(this.sizes, n)
+    const versions = new Float64Array(n)
+    versions.set(this.versions)
+    this.versions = versions
+    if (this.ownerOf !== undefined) {
+      const owners = new Uint16Array(n)
+      owners.set(this.ownerOf)
+      this.ownerOf = owners
+      this.ownerNext = growInt32(this.ownerNext!, n)
+      this.ownerPrev = growInt32(this.ownerPrev!, n)
+    }
+    this.capacity = capacity
+    // Keep what the old sketch learned only if it is still adequately sized; otherwise start fresh.
+    const sketch = this.newSketch()
+    for (let slot = FIRST_SLOT; slot < this.fresh; slot++) if (this.keyList[slot] !== undefined) sketch.increment(this.hashes[slot])
+    this.sketch = sketch
+    this.samplePeriod = this.samplePeriodFor(capacity)
+  }
+
+  private first(q: number): number {
+    const s = this.next[q]
+    return s === q ? NONE : s
+  }
+
+  private last(q: number): number {
+    const s = this.prev[q]
+    return s === q ? NONE : s
+  }
+
+  /** The next slot toward MRU in the same queue, or NONE at the end. */
+  private after(slot: number): number {
+    const s = this.next[slot]
+    return s < FIRST_SLOT ? NONE : s
+  }
+
+  /** The next slot toward LRU in the same queue, or NONE at the start. */
+  private before(slot: number): number {
+    const s = this.prev[slot]
+    return s < FIRST_SLOT ? NONE : s
+  }
+
+  private unlink(slot: number): void {
+    const p = this.prev[slot]
+    const n = this.next[slot]
+    this.next[p] = n
+    this.prev[n] = p
+  }
+
+  /** Appends at the MRU end of queue q. */
+  private linkLast(q: number, slot: number): void {
+    const tail = this.prev[q]
+    this.next[tail] = slot
+    this.prev[slot] = tail
+    this.next[slot] = q
+    this.prev[q] = slot
+    this.queue[slot] = q
+  }
+
+  /** Prepends at the LRU end of queue q. */
+  private linkFirst(q: number, slot: number): void {
+    const head = this.next[q]
+    this.prev[head] = slot
+    this.next[slot] = head
+    this.prev[slot] = q
+    this.next[q] = slot
+    this.queue[slot] = q
+  }
+
+  // ---- owners -----------------------------------------------------------------------------------
+
+  private ownerAdd(slot: number, owner: number, bytes: number): void {
+    this.ownerOf![slot] = owner
+    const tail = this.ownerTail![owner]
+    this.ownerPrev![slot] = tail
+    this.ownerNext![slot] = NONE
+    if (tail === NONE) this.ownerHead![owner] = slot
+    else this.ownerNext![tail] = slot
+    this.ownerTail![owner] = slot
+    this.setOwnerBytes(owner, this.ownerBytesTable![owner] + bytes)
+  }
+
+  private ownerRemove(slot: number): void {
+    const owner = this.ownerOf![slot]
+    const p = this.ownerPrev![slot]
+    const n = this.ownerNext![slot]
+    if (p === NONE) this.ownerHead![owner] = n
+    else this.ownerNext![p] = n
+    if (n === NONE) this.ownerTail![owner] = p
+    else this.ownerPrev![n] = p
+    this.setOwnerBytes(owner, this.ownerBytesTable![owner] - this.sizes[slot])
+  }
+
+  /** Keeps the owner's entries in access order, so quota eviction takes its least recently used. */
+  private ownerTouch(slot: number): void {
+    const owner = this.ownerOf![slot]
+    if (this.ownerTail![owner] === slot) return
+    const bytes = this.sizes[slot]
+    this.ownerRemove(slot)
+    this.ownerAdd(slot, owner, bytes)
+  }
+
+  private setOwnerBytes(owner: number, bytes: number): void {
+    this.ownerBytesTable![owner] = bytes
+    const over = bytes > this.ownerQuota
+    const pos = this.overPos![owner]
+    if (over && pos === 0) {
+      this.overList![this.overCount] = owner
+      this.overPos![owner] = ++this.overCount
+    } else if (!over && pos !== 0) {
+      const last = this.overList![--this.overCount]
+      this.overList![pos - 1] = last
+      this.overPos![last] = pos
+      this.overPos![owner] = 0
+    }
+  }
+}
+
+function growInt32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n)
+  b.set(a)
+  return b
+}
+
+function growUint32(a: Uint32Array, n: number): Uint32Array {
+  const b = new Uint32Array(n)
+  b.set(a)
+  return b
+}
+
+function growUint8(a: Uint8Array, n: number): Uint8Array {
+  const b = new Uint8Array(n)
+  b.set(a)
+  return b
+}
