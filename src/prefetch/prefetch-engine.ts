@@ -1,0 +1,577 @@
+/**
+ * The prefetch engine: learns each agent's key sequence online and says what to prefetch next.
+ *
+ * Per demand access (`observe`) it
+ *  1. settles outcomes: a pending prefetch of this key is now "used"; the agent's expired pending
+ *     prefetches are "unused"; the agent's shadow predictions are verified (PredictionLedger);
+ *  2. updates the models: the agent's own order-1..k Markov table, its kind's shared workflow
+ *     n-gram table (same contexts, shared by every agent of the kind), and the stride detector —
+ *     all over interned, agent-templated key ids;
+ *  3. predicts: best successor per table with PPM-style fallback from order k down to 1, chained
+ *     `lookahead` steps deep, plus stride continuations; keeps those above the agent's threshold;
+ *  4. gates (the throttle): returns them only when the agent's recent shadow precision (or its
+ *     kind's, for a new agent) is at least `gateTarget`. The threshold itself rises while the real
+ *     accuracy of issued prefetches is below `accuracyTarget` and relaxes when it recovers.
+ *
+ * The engine is synchronous and does no I/O. The caller (Prefetcher, or the offline simulator)
+ * checks residency, applies the budget, issues the loads and reports back through
+ * `recordIssued` / `recordCompleted` / `recordEvicted`.
+ */
+import type { PrefetchStats } from "../api.js"
+import { AccuracyWindow } from "./accuracy-window.js"
+import { generaliseKey, instantiateKey } from "./agent-template.js"
+import { ContextTable, contextHash, type SuccessorGuess } from "./context-table.js"
+import { KeyInterner } from "./key-interner.js"
+import { formatNumberedKey } from "./numbered-key.js"
+import { PredictionLedger } from "./prediction-ledger.js"
+import { PrefetchCounters, toPrefetchStats } from "./prefetch-metrics.js"
+import { StrideDetector, type StrideGuess } from "./stride-detector.js"
+
+/** Where a demand access was served from (the hierarchy's access hook reports this). */
+export type ServedBy = "l1" | "l2" | "l3" | "load" | "miss"
+
+/** Which model produced a prediction. */
+export type PredictionSource = "agent" | "kind" | "stride"
+
+export interface Prediction {
+  readonly key: string
+  readonly confidence: number
+  readonly source: PredictionSource
+  /** Last observed size of the key (or of the key it was extrapolated from); 0 when unknown. */
+  readonly bytes: number
+}
+
+export interface PrefetchEngineOptions {
+  /** Longest Markov context (1–3). Default 3. */
+  readonly maxOrder?: number
+  /** Context slots of each agent's own table (rounded up to a power of two). Default 256. */
+  readonly agentContexts?: number
+  /** Context slots of each kind's shared table. Default 16384. */
+  readonly kindContexts?: number
+  /** Base confidence threshold in (0, 1). Default 0.6 (a transition seen twice, never contradicted). */
+  readonly threshold?: number
+  /** Predictions returned per access, best first. Default 2. */
+  readonly maxPredictions?: number
+  /** Markov steps predicted ahead (chained; confidence multiplies). Default 2. */
+  readonly lookahead?: number
+  /** Stride continuations predicted (n+d, n+2d, …). Default 2. */
+  readonly strideDegree?: number
+  /** A shadow prediction is correct if the agent demands the key within this many of its accesses. Default 8. */
+  readonly verifyWindow?: number
+  /** An issued prefetch not demanded within this many accesses of its agent is unused. Default 32. */
+  readonly usefulWindow?: number
+  /** Minimum recent shadow precision for an agent (or kind) to prefetch at all. Default 0.7. */
+  readonly gateTarget?: number
+  /** Real accuracy below which the agent's threshold rises. Default 0.8. */
+  readonly accuracyTarget?: number
+  /** Outcomes needed before an agent's own record replaces its kind's. Default 16. */
+  readonly minSamples?: number
+  /** Tiers whose service counts as a hit for coverage. Default ["l1"]. */
+  readonly hitTiers?: readonly ServedBy[]
+  /** Kind of agents registered without one. Default "default". */
+  readonly defaultKind?: string
+  /** Distinct kinds kept; further kinds share the default kind's model. Default 64. */
+  readonly maxKinds?: number
+}
+
+interface ResolvedOptions {
+  readonly maxOrder: number
+  readonly agentContexts: number
+  readonly kindContexts: number
+  readonly threshold: number
+  readonly maxPredictions: number
+  readonly lookahead: number
+  readonly strideDegree: number
+  readonly verifyWindow: number
+  readonly usefulWindow: number
+  readonly gateTarget: number
+  readonly accuracyTarget: number
+  readonly minSamples: number
+  readonly hitTiers: readonly ServedBy[]
+  readonly defaultKind: string
+  readonly maxKinds: number
+}
+
+/** Threshold step of the accuracy throttle, and its ceiling (above the best Markov confidence 32/33). */
+const THRESHOLD_STEP = 0.05
+const THRESHOLD_CEILING = 0.99
+/** While throttled up, the threshold relaxes one step per this many agent accesses without outcomes (a probe). */
+const RELAX_EVERY = 64
+/** Candidate slots per access (agent + kind chains, stride continuations). */
+const MAX_CANDIDATES = 16
+
+function resolveOptions(o: PrefetchEngineOptions): ResolvedOptions {
+  const maxOrder = Math.min(3, Math.max(1, Math.floor(o.maxOrder ?? 3)))
+  const threshold = o.threshold ?? 0.6
+  if (!(threshold > 0 && threshold < 1)) throw new RangeError(`threshold must be in (0, 1), got ${threshold}`)
+  return {
+    maxOrder,
+    agentContexts: o.agentContexts ?? 256,
+    kindContexts: o.kindContexts ?? 16384,
+    threshold,
+    maxPredictions: Math.max(1, o.maxPredictions ?? 2),
+    lookahead: Math.max(1, o.lookahead ?? 2),
+    strideDegree: Math.max(0, o.strideDegree ?? 2),
+    verifyWindow: Math.max(1, o.verifyWindow ?? 8),
+    usefulWindow: Math.max(1, o.usefulWindow ?? 32),
+    gateTarget: o.gateTarget ?? 0.7,
+    accuracyTarget: o.accuracyTarget ?? 0.8,
+    minSamples: Math.max(1, o.minSamples ?? 16),
+    hitTiers: o.hitTiers ?? ["l1"],
+    defaultKind: o.defaultKind ?? "default",
+    maxKinds: Math.max(1, o.maxKinds ?? 64),
+  }
+}
+
+/** A kind's shared model and track record. */
+class KindState {
+  readonly precision = new AccuracyWindow()
+  readonly accuracy = new AccuracyWindow()
+  readonly counters = new PrefetchCounters()
+  threshold: number
+  agents = 0
+  constructor(
+    readonly name: string,
+    readonly table: ContextTable,
+    baseThreshold: number,
+  ) {
+    this.threshold = baseThreshold
+  }
+}
+
+/** An issued prefetch awaiting its outcome. */
+interface Pending {
+  readonly key: string
+  readonly agent: AgentState
+  readonly bytes: number
+  readonly deadline: number
+  completed: boolean
+  resolved: boolean
+}
+
+/** One agent's model, history and record. All of its memory is fixed at registration. */
+class AgentState {
+  readonly table: ContextTable
+  readonly stride = new StrideDetector()
+  /** Last key ids, most recent first; -1 = none. */
+  readonly history = new Int32Array(3).fill(-1)
+  readonly ledger: PredictionLedger
+  readonly precision = new AccuracyWindow()
+  readonly accuracy = new AccuracyWindow()
+  readonly counters = new PrefetchCounters()
+  /** Issued, unresolved prefetches in issue order (deadlines are monotone, so expiry checks the head). */
+  readonly pending: Pending[] = []
+  pendingHead = 0
+  accesses = 0
+  threshold: number
+  lastOutcomeAt = 0
+  ended = false
+  constructor(
+    readonly id: string,
+    readonly kind: KindState,
+    contexts: number,
+    ledgerSize: number,
+    baseThreshold: number,
+  ) {
+    this.table = new ContextTable(contexts)
+    this.ledger = new PredictionLedger(ledgerSize)
+    this.threshold = baseThreshold
+  }
+}
+
+export class PrefetchEngine {
+  private readonly opts: ResolvedOptions
+  private readonly interner = new KeyInterner()
+  private readonly agents = new Map<string, AgentState>()
+  private readonly kinds = new Map<string, KindState>()
+  private readonly pending = new Map<string, Pending>()
+  private readonly global = new PrefetchCounters()
+  private readonly hitTier: Record<ServedBy, boolean>
+  // Scratch space reused by every prediction (no allocation per access).
+  private readonly guess: SuccessorGuess = { id: -1, count: 0, total: 0 }
+  private readonly strideGuess: StrideGuess = { stem: -1, last: 0, delta: 0, confirmations: 0 }
+  private readonly candKeys: string[] = new Array<string>(MAX_CANDIDATES).fill("")
+  private readonly candConf = new Float64Array(MAX_CANDIDATES)
+  private readonly candSource: PredictionSource[] = new Array<PredictionSource>(MAX_CANDIDATES).fill("agent")
+  private readonly candBytes = new Float64Array(MAX_CANDIDATES)
+  private candCount = 0
+
+  constructor(options: PrefetchEngineOptions = {}) {
+    this.opts = resolveOptions(options)
+    this.hitTier = { l1: false, l2: false, l3: false, load: false, miss: false }
+    for (const t of this.opts.hitTiers) this.hitTier[t] = true
+  }
+
+  /** The resolved configuration (for reports). */
+  get options(): Readonly<ResolvedOptions> {
+    return this.opts
+  }
+
+  /**
+   * Registers an agent (idempotent). An agent with a kind starts from the kind's shared model; an
+   * agent without one uses the default kind. Observing an unregistered agent registers it.
+   */
+  registerAgent(agentId: string, kind?: string): void {
+    if (this.agents.has(agentId)) return
+    const k = this.kindState(kind ?? this.opts.defaultKind)
+    k.agents++
+    const ledgerSize = this.opts.maxPredictions * this.opts.verifyWindow
+    this.agents.set(agentId, new AgentState(agentId, k, this.opts.agentContexts, ledgerSize, k.threshold))
+  }
+
+  private kindState(name: string): KindState {
+    let k = this.kinds.get(name)
+    if (k !== undefined) return k
+    if (this.kinds.size >= this.opts.maxKinds && name !== this.opts.defaultKind) return this.kindState(this.opts.defaultKind)
+    k = new KindState(name, new ContextTable(this.opts.kindContexts), this.opts.threshold)
+    this.kinds.set(name, k)
+    return k
+  }
+
+  /**
+   * Feeds one demand access and returns what to prefetch (possibly nothing). `bytes` is the value's
+   * size when known (used for byte budgets and wasted-bytes accounting).
+   */
+  observe(agentId: string, key: string, servedBy: ServedBy, bytes = 0): readonly Prediction[] {
+    let agent = this.agents.get(agentId)
+    if (agent === undefined) {
+      this.registerAgent(agentId)
+      agent = this.agents.get(agentId)!
+    }
+    const now = ++agent.accesses
+    const hit = this.hitTier[servedBy]
+    agent.counters.accesses++
+    this.global.accesses++
+
+    // 1. Outcomes.
+    const p = this.pending.get(key)
+    const wasPrefetched = p !== undefined && !p.resolved
+    if (wasPrefetched) this.resolveUsed(p, hit && p.completed)
+    if (!hit) {
+      agent.counters.misses++
+      agent.kind.counters.misses++
+      this.global.misses++
+    }
+    this.expirePending(agent, now)
+    const correct = agent.ledger.resolve(key, now)
+    for (let i = 0; i < correct; i++) this.recordPrecision(agent, true)
+    for (let i = agent.ledger.wrong; i > 0; i--) this.recordPrecision(agent, false)
+    this.relaxThreshold(agent, now)
+
+    // 2. Models.
+    const template = generaliseKey(key, agentId)
+    const id = this.interner.intern(template)
+    if (bytes > 0) this.interner.recordBytes(id, bytes)
+    const h = agent.history
+    for (let order = 1; order <= this.opts.maxOrder && h[order - 1] >= 0; order++) {
+      const ctx = contextHash(order, h[0], h[1], h[2])
+      agent.table.update(ctx, id)
+      agent.kind.table.update(ctx, id)
+    }
+    h[2] = h[1]
+    h[1] = h[0]
+    h[0] = id
+
+    // 3. Predictions.
+    this.candCount = 0
+    const threshold = this.thresholdOf(agent)
+    this.markovChain(agent, agent.table, "agent", key, threshold)
+    this.markovChain(agent, agent.kind.table, "kind", key, threshold)
+    this.strideCandidates(agent, id, threshold)
+    if (this.candCount === 0) return NO_PREDICTIONS
+    const out = this.topCandidates()
+    for (const pr of out) {
+      if (!agent.ledger.has(pr.key) && agent.ledger.add(pr.key, now + this.opts.verifyWindow)) this.recordPrecision(agent, false)
+    }
+    agent.counters.predictions += out.length
+    this.global.predictions += out.length
+
+    // 4. Gate.
+    if (!this.gateOpen(agent)) {
+      agent.counters.throttled += out.length
+      this.global.throttled += out.length
+      return NO_PREDICTIONS
+    }
+    return out
+  }
+
+  /** The threshold in force: the agent's own once it has a record, else its kind's. */
+  private thresholdOf(agent: AgentState): number {
+    return agent.accuracy.samples >= this.opts.minSamples ? agent.threshold : Math.max(agent.threshold, agent.kind.threshold)
+  }
+
+  private gateOpen(agent: AgentState): boolean {
+    const w = agent.precision.samples >= this.opts.minSamples ? agent.precision : agent.kind.precision
+    return w.samples >= this.opts.minSamples && w.rate >= this.opts.gateTarget
+  }
+
+  /** Walks the Markov chain `lookahead` steps from the agent's history, PPM-style per step. */
+  private markovChain(agent: AgentState, table: ContextTable, source: PredictionSource, current: string, threshold: number): void {
+    let h0 = agent.history[0]
+    let h1 = agent.history[1]
+    let h2 = agent.history[2]
+    let confidence = 1
+    for (let step = 0; step < this.opts.lookahead; step++) {
+      const c = this.bestOverOrders(table, h0, h1, h2)
+      if (c === 0) return
+      confidence *= c
+      if (confidence < threshold) return
+      const nextId = this.guess.id
+      const key = instantiateKey(this.interner.keyAt(nextId), agent.id)
+      if (key !== current) this.addCandidate(key, confidence, source, this.interner.bytesOf(nextId))
+      h2 = h1
+      h1 = h0
+      h0 = nextId
+    }
+  }
+
+  /**
+   * PPM-style fallback: tries every order from the longest available down to 1 and keeps the most
+   * confident successor (a long context wins ties). Leaves the winner in `this.guess`; returns its
+   * confidence count / (total + 1), or 0 when no context is known. The +1 makes a transition seen
+   * once worth 1/2, twice 2/3, n times n/(n+1).
+   */
+  private bestOverOrders(table: ContextTable, h0: number, h1: number, h2: number): number {
+    let bestConf = 0
+    let bestId = -1
+    const g = this.guess
+    for (let order = this.opts.maxOrder; order >= 1; order--) {
+      if ((order === 3 && h2 < 0) || (order === 2 && h1 < 0) || h0 < 0) continue
+      if (!table.best(contextHash(order, h0, h1, h2), g)) continue
+      const conf = g.count / (g.total + 1)
+      if (conf > bestConf) {
+        bestConf = conf
+        bestId = g.id
+      }
+    }
+    g.id = bestId
+    return bestConf
+  }
+
+  private strideCandidates(agent: AgentState, id: number, threshold: number): void {
+    const stem = this.interner.stemOf(id)
+    if (stem < 0 || this.opts.strideDegree === 0) return
+    const g = this.strideGuess
+    if (!agent.stride.observe(stem, this.interner.numberOf(id), g)) return
+    const confidence = g.confirmations / (g.confirmations + 1)
+    if (confidence < threshold) return
+    const s = this.interner.stem(stem)
+    const pad = this.interner.padWidthOf(id)
+    const bytes = this.interner.bytesOf(id)
+    for (let i = 1; i <= this.opts.strideDegree; i++) {
+      const template = formatNumberedKey(s.prefix, s.suffix, g.last + i * g.delta, pad)
+      if (template === undefined) return
+      this.addCandidate(instantiateKey(template, agent.id), confidence, "stride", bytes)
+    }
+  }
+
+  private addCandidate(key: string, confidence: number, source: PredictionSource, bytes: number): void {
+    for (let i = 0; i < this.candCount; i++) {
+      if (this.candKeys[i] === key) {
+        if (confidence > this.candConf[i]) {
+          this.candConf[i] = confidence
+          this.candSource[i] = source
+        }
+        return
+      }
+    }
+    if (this.candCount === MAX_CANDIDATES) return
+    const i = this.candCount++
+    this.candKeys[i] = key
+    this.candConf[i] = confidence
+    this.candSource[i] = source
+    this.candBytes[i] = bytes
+  }
+
+  /** The best `maxPredictions` candidates, most confident first (selection over ≤ 16 entries). */
+  private topCandidates(): Prediction[] {
+    const out: Prediction[] = []
+    const n = Math.min(this.opts.maxPredictions, this.candCount)
+    for (let taken = 0; taken < n; taken++) {
+      let best = -1
+      for (let i = 0; i < this.candCount; i++) {
+        if (this.candConf[i] >= 0 && (best < 0 || this.candConf[i] > this.candConf[best])) best = i
+      }
+      out.push({ key: this.candKeys[best], confidence: this.candConf[best], source: this.candSource[best], bytes: this.candBytes[best] })
+      this.candConf[best] = -1
+    }
+    return out
+  }
+
+  private recordPrecision(agent: AgentState, correct: boolean): void {
+    agent.precision.record(correct)
+    agent.kind.precision.record(correct)
+  }
+
+  /** Real-accuracy throttle: raise the threshold while issued prefetches go unused, relax when they are used. */
+  private recordAccuracy(agent: AgentState, used: boolean): void {
+    agent.lastOutcomeAt = agent.accesses
+    agent.accuracy.record(used)
+    agent.kind.accuracy.record(used)
+    agent.threshold = this.adjust(agent.threshold, agent.accuracy)
+    agent.kind.threshold = this.adjust(agent.kind.threshold, agent.kind.accuracy)
+  }
+
+  private adjust(threshold: number, w: AccuracyWindow): number {
+    if (w.samples < this.opts.minSamples) return threshold
+    if (w.rate < this.opts.accuracyTarget) return Math.min(THRESHOLD_CEILING, threshold + THRESHOLD_STEP)
+    if (w.rate > this.opts.accuracyTarget + THRESHOLD_STEP) return Math.max(this.opts.threshold, threshold - THRESHOLD_STEP)
+    return threshold
+  }
+
+  /** A throttled-up agent that has produced no outcomes for a while gets a step back (a probe). */
+  private relaxThreshold(agent: AgentState, now: number): void {
+    if (agent.threshold > this.opts.threshold && now - agent.lastOutcomeAt >= RELAX_EVERY) {
+      agent.threshold = Math.max(this.opts.threshold, agent.threshold - THRESHOLD_STEP)
+      agent.lastOutcomeAt = now
+    }
+  }
+
+  private resolveUsed(p: Pending, timely: boolean): void {
+    p.resolved = true
+    this.pending.delete(p.key)
+    const inc = (c: PrefetchCounters): void => {
+      c.used++
+      if (timely) c.timely++
+    }
+    inc(p.agent.counters)
+    inc(p.agent.kind.counters)
+    inc(this.global)
+    this.recordAccuracy(p.agent, true)
+  }
+
+  private resolveUnused(p: Pending): void {
+    p.resolved = true
+    if (this.pending.get(p.key) === p) this.pending.delete(p.key)
+    const wasted = p.completed ? p.bytes : 0
+    for (const c of [p.agent.counters, p.agent.kind.counters, this.global]) {
+      c.unused++
+      c.wastedBytes += wasted
+    }
+    if (!p.agent.ended) this.recordAccuracy(p.agent, false)
+  }
+
+  private expirePending(agent: AgentState, now: number): void {
+    const q = agent.pending
+    while (agent.pendingHead < q.length && (q[agent.pendingHead].resolved || q[agent.pendingHead].deadline < now)) {
+      const p = q[agent.pendingHead++]
+      if (!p.resolved) this.resolveUnused(p)
+    }
+    // Compact once the consumed prefix dominates (amortised O(1)).
+    if (agent.pendingHead > 32 && agent.pendingHead * 2 > q.length) {
+      q.splice(0, agent.pendingHead)
+      agent.pendingHead = 0
+    }
+  }
+
+  /** True when a prefetch of `key` is issued and not yet resolved (callers dedupe with this). */
+  isPending(key: string): boolean {
+    return this.pending.has(key)
+  }
+
+  /** The caller issued a prefetch of `key` on behalf of `agentId`. */
+  recordIssued(agentId: string, key: string, bytes: number): void {
+    const agent = this.agents.get(agentId)
+    if (agent === undefined || this.pending.has(key)) return
+    const p: Pending = { key, agent, bytes, deadline: agent.accesses + this.opts.usefulWindow, completed: false, resolved: false }
+    this.pending.set(key, p)
+    agent.pending.push(p)
+    agent.counters.issued++
+    agent.kind.counters.issued++
+    this.global.issued++
+  }
+
+  /** A prefetch finished: `loaded` false means nothing was installed (not found, failed, cancelled). */
+  recordCompleted(key: string, loaded: boolean, bytes?: number): void {
+    const p = this.pending.get(key)
+    if (p === undefined || p.resolved) return
+    if (!loaded) {
+      this.resolveUnused(p)
+      return
+    }
+    p.completed = true
+    if (bytes !== undefined) (p as { bytes: number }).bytes = bytes
+  }
+
+  /** The prefetched copy of `key` left the cache; if it was never demanded it was wasted. */
+  recordEvicted(key: string): void {
+    const p = this.pending.get(key)
+    if (p !== undefined && p.completed && !p.resolved) this.resolveUnused(p)
+  }
+
+  /**
+   * Ends an agent: its unresolved prefetches count as unused, its model and history are released
+   * (its kind's shared model keeps what it learnt). Returns the keys of its unresolved prefetches so
+   * the scheduler can cancel any still in flight.
+   */
+  endAgent(agentId: string): string[] {
+    const agent = this.agents.get(agentId)
+    if (agent === undefined) return []
+    agent.ended = true
+    const open: string[] = []
+    for (let i = agent.pendingHead; i < agent.pending.length; i++) {
+      const p = agent.pending[i]
+      if (!p.resolved) {
+        open.push(p.key)
+        this.resolveUnused(p)
+      }
+    }
+    agent.kind.agents--
+    this.agents.delete(agentId)
+    return open
+  }
+
+  /** Global prefetch statistics (all agents, including ended ones). */
+  stats(): PrefetchStats {
+    return toPrefetchStats(this.global)
+  }
+
+  /** Raw global counters (for reports). */
+  counters(): Readonly<PrefetchCounters> {
+    return this.global
+  }
+
+  /** Statistics of one live agent, or undefined. */
+  agentStats(agentId: string): PrefetchStats | undefined {
+    const a = this.agents.get(agentId)
+    return a === undefined ? undefined : toPrefetchStats(a.counters)
+  }
+
+  /** Statistics of one kind (all its agents, past and present), or undefined. */
+  kindStats(kind: string): PrefetchStats | undefined {
+    const k = this.kinds.get(kind)
+    return k === undefined ? undefined : toPrefetchStats(k.counters)
+  }
+
+  /** The agent's current threshold and gate state (for tests and reports). */
+  agentThrottle(agentId: string): { threshold: number; gateOpen: boolean; precision: number } | undefined {
+    const a = this.agents.get(agentId)
+    if (a === undefined) return undefined
+    return { threshold: this.thresholdOf(a), gateOpen: this.gateOpen(a), precision: a.precision.rate }
+  }
+
+  /**
+   * Fixed model bytes per agent: the context table, the stride detector, the history and the
+   * shadow ledger ring. (Pending prefetches are bounded separately by the scheduler's budget.)
+   */
+  bytesPerAgent(): number {
+    const table = new ContextTable(this.opts.agentContexts).byteSize
+    const ledger = new PredictionLedger(this.opts.maxPredictions * this.opts.verifyWindow).byteSize
+    return table + StrideDetector.byteSize + 12 + ledger
+  }
+
+  /** Bytes of one kind's shared table. */
+  bytesPerKind(): number {
+    return new ContextTable(this.opts.kindContexts).byteSize
+  }
+
+  get agentCount(): number {
+    return this.agents.size
+  }
+
+  get internedKeys(): number {
+    return this.interner.size
+  }
+}
+
+const NO_PREDICTIONS: readonly Prediction[] = Object.freeze([])
