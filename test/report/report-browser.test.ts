@@ -58,7 +58,7 @@ describe.skipIf(skip)(`HTML report in headless Chromium${skip ? ` (skipped: no c
     // One latency histogram per level, each with non-empty bars of visible height.
     for (const h of data.latency) {
       const bars = await page.$$eval(`#chart-latency-${h.level} rect.bar`, (rs) =>
-        rs.map((r) => (r as SVGRectElement).getBoundingClientRect().height))
+        rs.map((r) => r.getBoundingClientRect().height))
       expect(bars).toHaveLength(h.counts.length)
       expect(bars.filter((height) => height > 0).length).toBe(h.counts.filter((c) => c > 0).length)
     }
