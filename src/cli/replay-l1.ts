@@ -4,17 +4,20 @@
  * comparable with ANCHORS.md); byte mode uses each request's size against a byte budget.
  */
 import { L1Cache } from "../tiers/l1/index.js"
-import type { ReplayPolicy } from "./replay-policy.js"
+import type { EvictListener, ReplayPolicy } from "./replay-policy.js"
 
 const PREFETCHED = { prefetched: true } as const
 
 /** A replay policy backed by one `L1Cache`; `prefetch` inserts keys as prefetched (probationary). */
-export function tiercachePolicy(capacity: number, byteSized: boolean, uniqueKeys: number): ReplayPolicy & {
-  prefetch(key: string, size: number): void
-  readonly cache: L1Cache<number>
-} {
+export function tiercachePolicy(
+  capacity: number,
+  byteSized: boolean,
+  uniqueKeys: number,
+  onEvict?: EvictListener,
+): ReplayPolicy & { readonly cache: L1Cache<number> } {
   const cache = new L1Cache<number>({
     maxBytes: capacity,
+    onEvict: onEvict === undefined ? undefined : (key) => onEvict(key),
     // Byte mode: the byte budget binds; the entry bound only needs to cover every key the trace has.
     maxEntries: byteSized ? Math.max(16, uniqueKeys) : capacity,
   })

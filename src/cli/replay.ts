@@ -21,9 +21,9 @@ import { REPLAY_HELP } from "./help.js"
 import type { CliIo } from "./io.js"
 import { createProgress } from "./progress.js"
 import { capacityForPct, replayTrace, type SizeUnit } from "./replay-engine.js"
-import { lruPolicy, type ReplayPolicy } from "./replay-policy.js"
+import { lruPolicy, type EvictListener, type ReplayPolicy } from "./replay-policy.js"
 import { tiercachePolicy } from "./replay-l1.js"
-import { attachReplayPrefetch, type ReplayPrefetchReport } from "./replay-prefetch.js"
+import { replayPrefetch, type ReplayPrefetchReport } from "./replay-prefetch.js"
 
 export type ReplayPolicyName = "tiercache" | "lru"
 
@@ -103,8 +103,16 @@ export function parseReplayArgs(argv: readonly string[]): ReplaySettings | "help
 }
 
 /** Builds the named policy for `capacity` units. */
-export function makeReplayPolicy(name: ReplayPolicyName, capacity: number, unit: SizeUnit, uniqueKeys: number): ReplayPolicy {
-  return name === "lru" ? lruPolicy(capacity, unit === "bytes") : tiercachePolicy(capacity, unit === "bytes", uniqueKeys)
+export function makeReplayPolicy(
+  name: ReplayPolicyName,
+  capacity: number,
+  unit: SizeUnit,
+  uniqueKeys: number,
+  onEvict?: EvictListener,
+): ReplayPolicy {
+  return name === "lru"
+    ? lruPolicy(capacity, unit === "bytes", onEvict)
+    : tiercachePolicy(capacity, unit === "bytes", uniqueKeys, onEvict)
 }
 
 /** Loads the trace and replays it; throws TraceFormatError / UsageError on bad input. */
@@ -116,8 +124,9 @@ export function runReplay(settings: ReplaySettings, onProgress?: (done: number, 
     throw new UsageError(`replay: --units bytes needs a keys-sizes trace; ${settings.file} is ${trace.format}`)
   }
   const capacity = settings.size ?? capacityForPct(trace, units, settings.sizePct ?? DEFAULT_SIZE_PCT)
-  const policy = makeReplayPolicy(settings.policy, capacity, units, trace.uniqueKeys)
-  const prefetch = settings.prefetch ? attachReplayPrefetch(trace, policy) : undefined
+  const prefetch = settings.prefetch ? replayPrefetch(trace, units === "bytes") : undefined
+  const policy = makeReplayPolicy(settings.policy, capacity, units, trace.uniqueKeys, prefetch?.onEvict)
+  prefetch?.attach(policy)
   const counts = replayTrace(trace, policy, units, prefetch?.observe, (done) => onProgress?.(done, trace.keys.length))
   return {
     file: settings.file,
@@ -155,6 +164,7 @@ export function formatReplayReport(r: ReplayReport): string {
     rows.push(["prefetch issued", formatCount(r.prefetch.issued)])
     rows.push(["prefetch used", formatCount(r.prefetch.used)])
     rows.push(["prefetch accuracy", formatPct(r.prefetch.accuracy)])
+    rows.push(["prefetch coverage", formatPct(r.prefetch.coverage)])
   }
   rows.push(["elapsed", formatMs(r.elapsedMs)])
   return renderTable(rows)
