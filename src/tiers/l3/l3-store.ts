@@ -218,8 +218,26 @@ export class L3Store implements L3Tier {
       if (!this.#log.poisoned) this.#releaseBlob(unused, hash)
       throw error
     }
+    // Puts that were in flight together could not evict each other (none was in the index when
+    // the others planned), so re-check the budget once this put is applied.
+    // The put itself is durable: a failure here must not report it failed (the next write
+    // re-checks the budget, and a poisoned log reports itself on that write).
+    if (applied) await this.#enforceBudget().catch(() => undefined)
     this.#afterMutation()
     return applied
+  }
+
+  /** Durably evict LRU entries until the blob bytes (with pending evictions) fit the budget. */
+  async #enforceBudget(): Promise<void> {
+    const evictions = this.#planEvictions(undefined)
+    if (evictions.length === 0) return
+    const records = evictions.map((v) => encodeRecord({ type: "remove", key: v.key, version: v.entry.version, reason: "evict" }))
+    try {
+      await this.#log.append(records, () => this.#finishEvictions(evictions, true))
+    } catch (error) {
+      this.#finishEvictions(evictions, false)
+      throw error
+    }
   }
 
   /**
@@ -371,10 +389,13 @@ export class L3Store implements L3Tier {
   /** Delete a blob file once nothing references or pins it (serialized with writes of the hash). */
   #releaseBlob(unused: boolean, hash: string): void {
     if (!unused) return
-    void this.#withBlobLock(hash, async () => {
-      if (this.#blobs.get(hash) !== undefined) return // written again since
-      await this.#config.fs.unlink(this.#abs(blobPath(hash))).catch(() => undefined)
-    })
+    // Tracked so close() waits for it; a failed unlink only leaves an orphan, removed on open.
+    void this.#track(
+      this.#withBlobLock(hash, async () => {
+        if (this.#blobs.get(hash) !== undefined) return // written again since
+        await this.#config.fs.unlink(this.#abs(blobPath(hash))).catch(() => undefined)
+      })
+    )
   }
 
   /** Apply a durable REMOVE to memory and release the blob it referenced. */
@@ -389,7 +410,7 @@ export class L3Store implements L3Tier {
    * Choose least-recently-used victims so the blob bytes (including blobs of puts in flight) fit
    * the budget once their records are durable. Shared blobs free nothing until their last key goes.
    */
-  #planEvictions(keep: string): PlannedEviction[] {
+  #planEvictions(keep: string | undefined): PlannedEviction[] {
     const budget = this.#config.maxBytes
     let projected = this.#blobs.bytes - this.#pendingFreeBytes
     if (projected <= budget) return []
