@@ -43,6 +43,11 @@ function withKind(kind: number, payload: Uint8Array): Uint8Array {
   return out
 }
 
+/** A `FULL` delta: the serialized value itself (needs no base to decode). */
+export function encodeFull(valueBytes: Uint8Array): Uint8Array {
+  return withKind(DELTA_FULL, valueBytes)
+}
+
 /** Encodes `target` relative to `base`. `targetBytes` is `encodeValue(target)` when the caller has it. */
 export function encodeDelta(
   base: DeltaBase,
@@ -50,7 +55,7 @@ export function encodeDelta(
   strategy: DeltaStrategy = "structural",
   targetBytes: Uint8Array = encodeValue(target)
 ): Uint8Array {
-  const full = withKind(DELTA_FULL, targetBytes)
+  const full = encodeFull(targetBytes)
   const baseIsBytes = base.value instanceof Uint8Array
   const targetIsBytes = target instanceof Uint8Array
   if (baseIsBytes !== targetIsBytes) return full
