@@ -1,0 +1,153 @@
+/**
+ * The Promise facade: `createTierCache(options)` → a `TierCacheHandle` (src/api.ts).
+ *
+ * It calls the hierarchy directly (no Effect runtime on any path: the hierarchy is plain
+ * TypeScript, and its errors are the tagged classes of src/errors.ts, thrown / rejected). The
+ * Effect service (./tier-cache.ts) wraps this same object, so both APIs have identical semantics.
+ */
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type { AgentOptions, CacheStats, PrefetchStats, TierCacheHandle } from "../api.js"
+import { CacheClosed, InvalidOptions, StorageError } from "../errors.js"
+import { defaultTierFactory } from "../hierarchy/default-tiers.js"
+import { Hierarchy } from "../hierarchy/hierarchy.js"
+import { resolveOptions } from "../hierarchy/options.js"
+import type { AccessObserver, TierFactory } from "../hierarchy/types.js"
+import { assembleStats } from "../telemetry/stats.js"
+import type { CacheValue, TierCacheOptions } from "../types.js"
+import { TierCacheAgentView } from "./agent-view.js"
+
+/** Options of `createTierCache`: the public options plus knobs for integration and tests. */
+export interface CreateTierCacheOptions extends TierCacheOptions {
+  /** Time one read in this many (default 64). 1 = every read (tests, benchmarks). */
+  readonly latencySampleEvery?: number
+  /** @internal build the tiers with this factory instead of the real ones (tests). */
+  readonly tierFactory?: TierFactory
+}
+
+export class TierCacheClient implements TierCacheHandle {
+  readonly #views = new Map<string, TierCacheAgentView>()
+  #closing: Promise<void> | undefined
+  #prefetchStats: (() => PrefetchStats) | undefined
+
+  /** @internal use `createTierCache` */
+  constructor(
+    /** The engine (for integrations: prefetcher, branches, CLI). */
+    readonly hierarchy: Hierarchy,
+    /** The L3 folder. */
+    readonly dir: string,
+    private readonly ownsDir: boolean,
+  ) {}
+
+  /** L1 → L2 → L3 → loader. Resolves `undefined` on a miss everywhere (see docs/api.md). */
+  get(key: string): Promise<CacheValue | undefined> {
+    return this.hierarchy.read(key)
+  }
+
+  /** Resolves once the value is durable in L3 and installed in L1. */
+  put(key: string, value: CacheValue): Promise<void> {
+    return this.hierarchy.put(key, value)
+  }
+
+  /**
+   * Synchronous, L1 only; `undefined` on a miss. JSON values are returned as the live,
+   * deep-frozen object L1 holds (no copy); bytes values as a fresh copy. Throws `InvalidKey` /
+   * `CacheClosed` synchronously.
+   */
+  getIfPresent(key: string): CacheValue | undefined {
+    return this.hierarchy.getIfPresent(key)
+  }
+
+  /** Removes `key` from every tier (durably from L3); fills in flight are dropped. */
+  invalidate(key: string): Promise<void> {
+    return this.hierarchy.invalidate(key)
+  }
+
+  /** Loads `key` into L1 ahead of use (as a prefetched entry). Resolves true if it is in L1 afterwards. */
+  prefetch(key: string, agentId?: string): Promise<boolean> {
+    return this.hierarchy.prefetch(key, agentId)
+  }
+
+  /** Sets the access observer the prefetcher plugs into (`undefined` removes it). */
+  set onAccess(observer: AccessObserver | undefined) {
+    this.hierarchy.onAccess = observer
+  }
+
+  /** Lets a prefetcher contribute `stats().prefetch`. */
+  setPrefetchStatsSource(source: (() => PrefetchStats) | undefined): void {
+    this.#prefetchStats = source
+  }
+
+  stats(): CacheStats {
+    return assembleStats(this.hierarchy, this.#prefetchStats?.())
+  }
+
+  /**
+   * The view of agent `agentId` (registering it: its `<agentId>:…` keys become private to it).
+   * While a view is live, asking again returns the same view.
+   * @throws InvalidOptions for an empty id or one containing ':'; CacheClosed after close.
+   */
+  agent(agentId: string, options?: AgentOptions): TierCacheAgentView {
+    if (this.hierarchy.isClosed) throw new CacheClosed({ what: "the cache" })
+    if (typeof agentId !== "string" || agentId.length === 0 || agentId.includes(":")) {
+      throw new InvalidOptions({ option: "agentId", reason: `must be a non-empty string without ':', got ${JSON.stringify(agentId)}` })
+    }
+    const live = this.#views.get(agentId)
+    if (live !== undefined && !live.ended) return live
+    this.hierarchy.agents.register(agentId, options?.kind)
+    const view = new TierCacheAgentView(agentId, options?.kind, this.hierarchy, (v) => this.#release(v))
+    this.#views.set(agentId, view)
+    return view
+  }
+
+  /** Ends agent `agentId` (as `view.end()`): releases its private keys and unregisters it. */
+  async endAgent(agentId: string): Promise<void> {
+    const view = this.#views.get(agentId)
+    if (view !== undefined) return view.end()
+    if (this.hierarchy.isClosed) return
+    await this.hierarchy.endAgent(agentId)
+  }
+
+  async #release(view: TierCacheAgentView): Promise<void> {
+    if (this.#views.get(view.agentId) === view) this.#views.delete(view.agentId)
+    if (this.hierarchy.isClosed) return
+    await this.hierarchy.endAgent(view.agentId)
+  }
+
+  /**
+   * Waits for pending writes, closes L3, and removes the folder if it was a default temp folder.
+   * Idempotent: later calls return the same promise. Every op afterwards fails with `CacheClosed`.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      for (const view of this.#views.values()) view.markEnded()
+      this.#views.clear()
+      await this.hierarchy.close()
+      if (this.ownsDir) await rm(this.dir, { recursive: true, force: true })
+    })()
+    return this.#closing
+  }
+}
+
+/**
+ * Opens a cache. `dir` defaults to a fresh folder under the OS temp dir, removed on close.
+ * @throws InvalidOptions for bad options; StorageError when the L3 folder cannot be opened.
+ */
+export async function createTierCache(options: CreateTierCacheOptions = {}): Promise<TierCacheClient> {
+  const resolved = resolveOptions(options)
+  const ownsDir = resolved.dir === undefined
+  let dir: string
+  try {
+    dir = resolved.dir ?? (await mkdtemp(join(tmpdir(), "tiercache-")))
+  } catch (cause) {
+    throw new StorageError({ op: "mkdtemp", path: tmpdir(), cause })
+  }
+  try {
+    const factory = options.tierFactory ?? defaultTierFactory(resolved, dir)
+    return new TierCacheClient(await Hierarchy.open(resolved, factory), dir, ownsDir)
+  } catch (e) {
+    if (ownsDir) await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+    throw e
+  }
+}
