@@ -7,9 +7,12 @@
  * Per key (the `status` of spec/Superposition.tla's superposition table):
  *
  *   single ──FORK──▶ superposed ──COLLAPSE──▶ collapsed ──FORK──▶ superposed
- *                    superposed ──DISCARD(last live branch)──▶ discarded ──FORK──▶ superposed
- *                    superposed ──PUT_BRANCH / READ_BRANCH / DISCARD(not last)──▶ superposed
- *   any ──INVALIDATE──▶ single        FORK beyond maxBranches: no transition (BranchError)
+ *                    superposed ──PUT_BRANCH / READ_BRANCH / DISCARD(not the last live branch)──▶ superposed
+ *   any ──INVALIDATE──▶ single
+ *
+ * No transition (a `BranchError`): FORK of a superposed key or beyond maxBranches; DISCARD of the
+ * last live branch (the spec's Discard requires `live # {b}`: the last branch is collapsed onto
+ * instead); anything but FORK / INVALIDATE on a key that is not superposed.
  *
  * Per branch: live ──PUT_BRANCH / READ_BRANCH──▶ live, live ──WIN──▶ winner,
  * live ──LOSE / DISCARD──▶ discarded (both final: a discarded branch never comes back; a later fork
@@ -23,11 +26,12 @@ export type KeyEvent =
   | { readonly type: "PUT_BRANCH" }
   | { readonly type: "READ_BRANCH" }
   | { readonly type: "COLLAPSE" }
+  /** `remaining`: live branches left after this discard. */
   | { readonly type: "DISCARD"; readonly remaining: number }
   | { readonly type: "INVALIDATE" }
 
 export interface KeyContext {
-  /** Bumped by every transition that retires a set of branches (Collapse, last Discard, Invalidate). */
+  /** Bumped by Fork, Collapse and Invalidate (spec: by Fork and Collapse): a new epoch retires every read in flight. */
   readonly epoch: number
 }
 
@@ -39,8 +43,8 @@ export const keyMachine = setup({
   guards: {
     /** A fork creates at least one and at most `maxBranches` branches. */
     forkWithinLimit: ({ event }) => event.type === "FORK" && event.count >= 1 && event.count <= event.maxBranches,
-    /** Discarding the last live branch ends the superposition (the base stays as it is). */
-    lastLiveBranch: ({ event }) => event.type === "DISCARD" && event.remaining === 0,
+    /** Discard keeps at least one live branch (spec: Discard(b) requires live # {b}). */
+    notLastLiveBranch: ({ event }) => event.type === "DISCARD" && event.remaining >= 1,
   },
   actions: {
     bumpEpoch: assign({ epoch: ({ context }) => context.epoch + 1 }),
@@ -56,15 +60,11 @@ export const keyMachine = setup({
         PUT_BRANCH: { target: "superposed" },
         READ_BRANCH: { target: "superposed" },
         COLLAPSE: { target: "collapsed", actions: "bumpEpoch" },
-        DISCARD: [
-          { target: "discarded", guard: "lastLiveBranch", actions: "bumpEpoch" },
-          { target: "superposed" },
-        ],
+        DISCARD: { target: "superposed", guard: "notLastLiveBranch" },
         INVALIDATE: invalidate,
       },
     },
     collapsed: { on: { FORK: fork, INVALIDATE: invalidate } },
-    discarded: { on: { FORK: fork, INVALIDATE: invalidate } },
   },
 })
 

@@ -1,28 +1,31 @@
 /**
  * A three-tier in-memory `BlobStorage` with explicit tier moves: the standalone stand-in for the
  * real hierarchy, used by the branch tests, the property tests (where every move is scheduled by
- * fast-check) and the standalone benchmark. It models where a blob lives (L1, L2 or L3), not how
- * fast each tier is; `delay` lets a test make any operation asynchronous at a point of its choice.
+ * fast-check) and the standalone benchmark. It follows spec/Superposition.tla's tier model exactly:
+ * a put goes to L1 and durably to L3; L1 and L2 are exclusive; a read from L2 promotes (moves) to
+ * L1, a read from L3 installs a copy in L1; capacity eviction drops from L1 or L2 only (L3 holds
+ * the only durable copy of branch data); `delete` (GcSibling) removes from every tier.
+ * `delay` lets a test make any operation asynchronous at a point of its choice.
  */
 import type { BlobStorage } from "./content-store.js"
 
 export type TierName = "l1" | "l2" | "l3"
-const ORDER: readonly TierName[] = ["l1", "l2", "l3"]
 
 /** Optional tier-move operations a storage may offer (the spec's DemoteBranch / PromoteBranch / EvictBranch). */
 export interface TierMoves {
-  /** Moves the blob one tier down (L1 → L2 → L3); false when absent or already in L3. */
+  /** A capacity victim moves one tier down: L1 → L2, or L2 → L3. False when it is in neither. */
   demote(internalKey: string): Promise<boolean>
-  /** Moves the blob to L1; false when absent or already in L1. */
+  /** To L1: moved from L2, or copied from L3. False when absent or already in L1. */
   promote(internalKey: string): Promise<boolean>
-  /** Drops the blob from every tier (the cache forgets it); false when absent. */
+  /** L1 or L2 drops the blob for capacity (L3 keeps its copy). False when it is in neither. */
   evict(internalKey: string): Promise<boolean>
-  /** Where the blob is held, or undefined. */
+  /** The fastest tier holding the blob, or undefined. */
   tierOf(internalKey: string): TierName | undefined
 }
 
 export class TieredMemoryStorage implements BlobStorage, TierMoves {
-  private readonly tiers: Record<TierName, Map<string, Uint8Array>> = { l1: new Map(), l2: new Map(), l3: new Map() }
+  private readonly data = new Map<string, Uint8Array>()
+  private readonly tiers: Record<TierName, Set<string>> = { l1: new Set(), l2: new Set(), l3: new Set() }
 
   /**
    * @param delay awaited at the start of every operation (default: none beyond the async boundary);
@@ -32,74 +35,102 @@ export class TieredMemoryStorage implements BlobStorage, TierMoves {
 
   async get(internalKey: string): Promise<Uint8Array | undefined> {
     await this.delay("get", internalKey)
-    const tier = this.tierOf(internalKey)
-    return tier === undefined ? undefined : this.tiers[tier].get(internalKey)
+    const { l1, l2, l3 } = this.tiers
+    if (l1.has(internalKey)) return this.data.get(internalKey)
+    if (l2.has(internalKey)) {
+      l2.delete(internalKey)
+      l1.add(internalKey)
+      return this.data.get(internalKey)
+    }
+    if (l3.has(internalKey)) {
+      l1.add(internalKey)
+      return this.data.get(internalKey)
+    }
+    return undefined
   }
 
   async put(internalKey: string, bytes: Uint8Array): Promise<void> {
     await this.delay("put", internalKey)
-    this.drop(internalKey)
-    this.tiers.l1.set(internalKey, bytes)
+    this.data.set(internalKey, bytes)
+    this.tiers.l1.add(internalKey)
+    this.tiers.l2.delete(internalKey)
+    this.tiers.l3.add(internalKey)
   }
 
   async delete(internalKey: string): Promise<void> {
     await this.delay("delete", internalKey)
-    this.drop(internalKey)
+    this.data.delete(internalKey)
+    for (const t of Object.values(this.tiers)) t.delete(internalKey)
   }
 
   async demote(internalKey: string): Promise<boolean> {
     await this.delay("demote", internalKey)
-    const tier = this.tierOf(internalKey)
-    if (tier === undefined || tier === "l3") return false
-    return this.move(internalKey, tier, ORDER[ORDER.indexOf(tier) + 1])
+    const { l1, l2, l3 } = this.tiers
+    if (l1.has(internalKey)) {
+      l1.delete(internalKey)
+      l2.add(internalKey)
+      return true
+    }
+    if (l2.has(internalKey)) {
+      l2.delete(internalKey)
+      l3.add(internalKey)
+      return true
+    }
+    return false
   }
 
   async promote(internalKey: string): Promise<boolean> {
     await this.delay("promote", internalKey)
-    const tier = this.tierOf(internalKey)
-    if (tier === undefined || tier === "l1") return false
-    return this.move(internalKey, tier, "l1")
+    const { l1, l2, l3 } = this.tiers
+    if (l1.has(internalKey) || !(l2.has(internalKey) || l3.has(internalKey))) return false
+    l2.delete(internalKey)
+    l1.add(internalKey)
+    return true
   }
 
   async evict(internalKey: string): Promise<boolean> {
     await this.delay("evict", internalKey)
-    return this.drop(internalKey)
+    const dropped = this.tiers.l1.delete(internalKey) || this.tiers.l2.delete(internalKey)
+    this.forgetIfNowhere(internalKey)
+    return dropped
+  }
+
+  /** The disk loses the blob (a fault, not a spec action): the cache forgets, reads answer undefined. */
+  lose(internalKey: string): void {
+    this.tiers.l3.delete(internalKey)
+    this.tiers.l1.delete(internalKey)
+    this.tiers.l2.delete(internalKey)
+    this.data.delete(internalKey)
+  }
+
+  /** Replaces a blob's bytes in place, keeping its tiers (a corruption fault, for tests). */
+  tamper(internalKey: string, bytes: Uint8Array): void {
+    if (this.data.has(internalKey)) this.data.set(internalKey, bytes)
   }
 
   tierOf(internalKey: string): TierName | undefined {
-    for (const t of ORDER) if (this.tiers[t].has(internalKey)) return t
+    if (this.tiers.l1.has(internalKey)) return "l1"
+    if (this.tiers.l2.has(internalKey)) return "l2"
+    if (this.tiers.l3.has(internalKey)) return "l3"
     return undefined
   }
 
-  /** Internal keys held in each tier (for assertions: "no sibling bytes left in any tier"). */
+  /** Internal keys held in one tier, or anywhere (for "no sibling bytes left in any tier"). */
   keys(tier?: TierName): string[] {
-    return (tier === undefined ? ORDER : [tier]).flatMap((t) => [...this.tiers[t].keys()])
+    return tier === undefined ? [...this.data.keys()] : [...this.tiers[tier]]
   }
 
-  /** Bytes held, per tier and in total. */
+  /** Bytes held per tier (a blob in L1 and L3 counts in both) and distinct bytes in total. */
   bytes(): { readonly l1: number; readonly l2: number; readonly l3: number; readonly total: number } {
-    const sum = (t: TierName): number => {
+    const sum = (keys: Iterable<string>): number => {
       let n = 0
-      for (const b of this.tiers[t].values()) n += b.length
+      for (const k of keys) n += this.data.get(k)?.length ?? 0
       return n
     }
-    const l1 = sum("l1")
-    const l2 = sum("l2")
-    const l3 = sum("l3")
-    return { l1, l2, l3, total: l1 + l2 + l3 }
+    return { l1: sum(this.tiers.l1), l2: sum(this.tiers.l2), l3: sum(this.tiers.l3), total: sum(this.data.keys()) }
   }
 
-  private move(internalKey: string, from: TierName, to: TierName): boolean {
-    const bytes = this.tiers[from].get(internalKey)
-    if (bytes === undefined) return false
-    this.tiers[from].delete(internalKey)
-    this.tiers[to].set(internalKey, bytes)
-    return true
-  }
-
-  private drop(internalKey: string): boolean {
-    let found = false
-    for (const t of ORDER) found = this.tiers[t].delete(internalKey) || found
-    return found
+  private forgetIfNowhere(internalKey: string): void {
+    if (this.tierOf(internalKey) === undefined) this.data.delete(internalKey)
   }
 }

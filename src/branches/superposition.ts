@@ -3,7 +3,7 @@
  * collapse onto one winner atomically, discard the others — spec/Superposition.tla's mechanism.
  *
  * - The superposition table (in memory, one record per forked key) holds the key's status
- *   (single | superposed | collapsed | discarded, the states of ./machine.ts), its epoch, the
+ *   (single | superposed | collapsed, the states of ./machine.ts), its epoch, the
  *   address of the fork base and, per branch, its state and the address of its delta.
  * - Branch data (the fork base and the deltas) live in the tiers through a content store
  *   (./content-store.ts): BLAKE3-addressed, refcounted, compressed. A branch that equals the base
@@ -73,7 +73,7 @@ export interface SuperpositionOptions {
 
 /** What `superposition(key)` reports. */
 export interface SuperpositionInfo {
-  readonly status: "single" | "superposed" | "collapsed" | "discarded"
+  readonly status: "single" | "superposed" | "collapsed"
   readonly epoch: number
   /** Live branches, in fork order. */
   readonly branches: readonly string[]
@@ -269,29 +269,24 @@ export class SuperpositionManager {
   }
 
   /**
-   * Discard (spec action `Discard`): ends one live branch and frees its bytes. Discarding the last
-   * live branch ends the superposition (status discarded); the base is unchanged.
+   * Discard (spec action `Discard`): ends one live branch; its bytes are freed lazily (GcSibling).
+   * As in the spec, the last live branch cannot be discarded (`BranchError`, nothing changed):
+   * collapse onto it to keep it, or `invalidate` the key to drop everything.
    */
   async discard(key: string, branch: string): Promise<void> {
     validateKey(key, this.maxKeyLength)
     return this.withLock(key, async () => {
-      const record = this.records.get(key)
-      const remaining = (record?.live ?? 1) - 1
+      const remaining = (this.records.get(key)?.live ?? 1) - 1
       const keyEvent = remaining === 0 ? KeyEv.DISCARD_LAST : KeyEv.DISCARD_SOME
-      const { entry } = this.liveBranch(key, branch, keyEvent, BranchEv.DISCARD)
-      const live = this.records.get(key)!
-      const branches = new Map(live.branches)
+      const { record, entry } = this.liveBranch(key, branch, KeyEv.READ_BRANCH, BranchEv.DISCARD)
+      if (keyTransition(record.state, keyEvent) === NO_TRANSITION) {
+        throw new BranchError({ key, branch, reason: "cannot discard the last live branch: collapse onto it, or invalidate the key" })
+      }
+      // A new record (same epoch, as in the spec): concurrent readers of any branch re-check.
+      const branches = new Map(record.branches)
       branches.set(branch, { state: branchTransition(entry.state, BranchEv.DISCARD), delta: undefined })
-      const last = remaining === 0
-      this.records.set(key, {
-        state: keyTransition(live.state, keyEvent),
-        epoch: last ? ++this.epochClock : live.epoch,
-        baseHash: last ? undefined : live.baseHash,
-        branches,
-        live: remaining,
-      })
+      this.records.set(key, { ...record, branches, live: remaining, collapsing: undefined })
       if (entry.delta !== undefined) this.gcSibling(key, branch, entry.delta)
-      if (last) this.release(live.baseHash!)
     })
   }
 

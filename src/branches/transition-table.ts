@@ -103,7 +103,6 @@ export const KeySt = {
   SINGLE: stateCode(KEY_TABLE, "single"),
   SUPERPOSED: stateCode(KEY_TABLE, "superposed"),
   COLLAPSED: stateCode(KEY_TABLE, "collapsed"),
-  DISCARDED: stateCode(KEY_TABLE, "discarded"),
 } as const
 
 export const BranchSt = {

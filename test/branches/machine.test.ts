@@ -56,12 +56,13 @@ describe("branch machines and their derived tables", () => {
     expect(checkEveryCell(branchMachine, BRANCH_TABLE)).toBe(BRANCH_TABLE.states.length * BRANCH_TABLE.events.length)
   })
 
-  it("has the states of the brief: single → superposed → collapsed / discarded; live → winner / discarded", () => {
-    expect([...KEY_TABLE.states].sort()).toEqual(["collapsed", "discarded", "single", "superposed"])
+  it("has the spec's key statuses (single, superposed, collapsed) and branch states live → winner / discarded", () => {
+    expect([...KEY_TABLE.states].sort()).toEqual(["collapsed", "single", "superposed"])
     expect([...BRANCH_TABLE.states].sort()).toEqual(["discarded", "live", "winner"])
     expect(keyTransition(KeySt.SINGLE, KeyEv.FORK_OK)).toBe(KeySt.SUPERPOSED)
     expect(keyTransition(KeySt.SUPERPOSED, KeyEv.COLLAPSE)).toBe(KeySt.COLLAPSED)
-    expect(keyTransition(KeySt.SUPERPOSED, KeyEv.DISCARD_LAST)).toBe(KeySt.DISCARDED)
+    expect(keyTransition(KeySt.SUPERPOSED, KeyEv.DISCARD_SOME)).toBe(KeySt.SUPERPOSED)
+    expect(keyTransition(KeySt.SUPERPOSED, KeyEv.DISCARD_LAST)).toBe(NO_TRANSITION)
     expect(keyTransition(KeySt.SINGLE, KeyEv.COLLAPSE)).toBe(NO_TRANSITION)
     expect(keyTransition(KeySt.SUPERPOSED, KeyEv.FORK_OK)).toBe(NO_TRANSITION)
     expect(BranchSt.LIVE).toBe(BRANCH_TABLE.states.indexOf("live"))

@@ -4,9 +4,10 @@ import { SuperpositionManager } from "../../src/branches/superposition.js"
 import { contentHash } from "../../src/branches/content-store.js"
 import { encodeValue } from "../../src/branches/value-bytes.js"
 import { BranchError, InvalidKey, SerializationError, ValueTooLarge } from "../../src/errors.js"
+import type { JsonValue } from "../../src/types.js"
 import { MemoryBase } from "./memory-base.js"
 
-function bigState(seed: number): Record<string, unknown> {
+function bigState(seed: number): { readonly [k: string]: JsonValue } {
   return {
     agent: `agent-${seed}`,
     steps: Array.from({ length: 300 }, (_, i) => ({ i, note: `step ${i} of agent ${seed}`, score: (i * 37 + seed) % 101 })),
@@ -154,19 +155,19 @@ describe("collapse", () => {
 })
 
 describe("discard", () => {
-  it("frees the branch's bytes; the last discard ends the superposition and keeps the base", async () => {
+  it("frees the branch's bytes from every tier and keeps the others", async () => {
     base.values.set("k", bigState(5))
     await sp.fork("k", ["x", "y"])
     await sp.putBranch("k", "x", { other: true })
+    await sp.putBranch("k", "y", { other: false })
+    expect(storage.keys()).toHaveLength(3)
     await sp.discard("k", "x")
     await sp.idle()
     expect(sp.branches("k")).toEqual(["y"])
-    expect(sp.store.stats().blobs).toBe(1)
+    expect(storage.keys()).toHaveLength(2)
+    expect(sp.store.stats().blobs).toBe(2)
     await expectBranchError(sp.getBranch("k", "x"), /the branch is discarded/)
-    await sp.discard("k", "y")
-    await sp.idle()
-    expect(sp.superposition("k").status).toBe("discarded")
-    expect(storage.keys()).toEqual([])
+    expect(await sp.getBranch("k", "y")).toEqual({ other: false })
     expect(await sp.get("k")).toEqual(bigState(5))
   })
 })
@@ -204,6 +205,13 @@ describe("bad input: typed errors, nothing changed", () => {
     })
   }
 
+  it("discard of the last live branch", async () => {
+    await sp.discard("k", "b")
+    const before = await snapshot("k")
+    await expectBranchError(sp.discard("k", "a"), /cannot discard the last live branch: collapse onto it/)
+    expect(await snapshot("k")).toEqual(before)
+  })
+
   it("putBranch of a non-JSON value or a too-large value", async () => {
     const before = await snapshot("k")
     await expect(sp.putBranch("k", "a", { x: NaN })).rejects.toBeInstanceOf(SerializationError)
@@ -233,8 +241,15 @@ describe("forgetting, corruption, invalidation, base puts", () => {
     return others[0]
   }
 
-  it("an evicted branch reads as undefined and cannot win a collapse", async () => {
+  it("a branch evicted from L1 is still read from L3 (and reinstalled in L1)", async () => {
     expect(await sp.evictBranch("k", "a")).toBe(true)
+    expect(storage.tierOf(deltaKeyOf())).toBe("l3")
+    expect(await sp.getBranch("k", "a")).toEqual({ replaced: true })
+    expect(storage.tierOf(deltaKeyOf())).toBe("l1")
+  })
+
+  it("a branch whose bytes every tier lost reads as undefined and cannot win a collapse", async () => {
+    storage.lose(deltaKeyOf())
     expect(await sp.getBranch("k", "a")).toBeUndefined()
     await expectBranchError(sp.collapse("k", "a"), /evicted from every tier/)
     expect(await sp.getBranch("k", "b")).toEqual(bigState(6))
@@ -244,7 +259,7 @@ describe("forgetting, corruption, invalidation, base puts", () => {
     const key = deltaKeyOf()
     const bytes = (await storage.get(key))!.slice()
     bytes[bytes.length - 1] ^= 1
-    await storage.put(key, bytes)
+    storage.tamper(key, bytes)
     expect(await sp.getBranch("k", "a")).toBeUndefined()
     expect(sp.store.stats().corruptReads).toBe(1)
   })
@@ -254,8 +269,11 @@ describe("forgetting, corruption, invalidation, base puts", () => {
     expect(await sp.demoteBranch("k", "a")).toBe(true)
     expect(storage.tierOf(deltaKeyOf())).toBe("l3")
     expect(await sp.getBranch("k", "a")).toEqual({ replaced: true })
+    expect(storage.tierOf(deltaKeyOf())).toBe("l1") // the L3 read installed a copy in L1
+    expect(await sp.evictBranch("k", "a")).toBe(true)
     expect(await sp.promoteBranch("k", "a")).toBe(true)
     expect(storage.tierOf(deltaKeyOf())).toBe("l1")
+    expect(await sp.promoteBranch("k", "a")).toBe(false)
   })
 
   it("invalidate ends the superposition and frees its bytes", async () => {
