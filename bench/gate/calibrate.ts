@@ -1,0 +1,71 @@
+/**
+ * Calibrates the gate's timing margin on this machine (bench/gate/README.md explains the method).
+ *
+ *   node --import tsx bench/gate/calibrate.ts [--runs 12]
+ *
+ * Runs the timing measurement (L1 get / lru-cache get, paired median ratio) in `runs` fresh
+ * processes, one after another. The gate's figure is the median of GATE_TIMING_RUNS (5) processes,
+ * so the margin is taken from the distribution of that estimator: the medians of every 5-subset of
+ * the runs. The margin is the largest upward deviation of such a median from the median of all
+ * runs, plus a 1-point cushion, rounded up to half a point. Writes bench/gate/calibration.json and
+ * bench/results/gate-calibration.json.
+ */
+import { writeFileSync } from "node:fs"
+import { resolve } from "node:path"
+import { machineFacts } from "../harness/machine.js"
+import { spread } from "../harness/measure.js"
+import { writeResults } from "../harness/results.js"
+import { GATE_TIMING_RUNS, timingRuns } from "./timing-runs.js"
+
+const argv = process.argv.slice(2)
+const runsIdx = argv.indexOf("--runs")
+const runs = runsIdx >= 0 ? Number(argv[runsIdx + 1]) : 12
+if (!Number.isInteger(runs) || runs < 10) {
+  console.error("calibrate: --runs must be a whole number ≥ 10")
+  process.exit(2)
+}
+
+const started = performance.now()
+const results = timingRuns(runs)
+const ratios = results.map((r) => r.pairedRatio)
+const all = spread(ratios)
+/** Medians of every k-subset of `values`. */
+function subsetMedians(values: readonly number[], k: number): number[] {
+  const out: number[] = []
+  const pick: number[] = []
+  const walk = (from: number): void => {
+    if (pick.length === k) {
+      out.push(spread(pick.map((i) => values[i])).median)
+      return
+    }
+    for (let i = from; i <= values.length - (k - pick.length); i++) {
+      pick.push(i)
+      walk(i + 1)
+      pick.pop()
+    }
+  }
+  walk(0)
+  return out
+}
+const triples = spread(subsetMedians(ratios, GATE_TIMING_RUNS))
+const worstUp = triples.max / all.median - 1
+const worstDown = 1 - triples.min / all.median
+const margin = Math.ceil((worstUp + 0.01) * 200) / 200
+const calibration = {
+  method: `margin = max over all ${GATE_TIMING_RUNS}-subsets of (median of subset / median of all runs - 1) + 0.01, rounded up to 0.005`,
+  gateRuns: GATE_TIMING_RUNS,
+  runs,
+  ratios: ratios.map((r) => Number(r.toFixed(4))),
+  single: { ...all, relativeSpread: (all.max - all.min) / all.median },
+  gateEstimator: { min: triples.min, max: triples.max, worstUp, worstDown },
+  margin,
+  detects10PctSlowdown: margin < 0.1,
+  machine: machineFacts(),
+  seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+}
+writeFileSync(resolve(import.meta.dirname, "calibration.json"), `${JSON.stringify(calibration, null, 2)}\n`)
+writeResults("gate-calibration", { ...calibration, perRun: results })
+console.log(`ratios: ${calibration.ratios.join(" ")}`)
+console.log(`single run: median ${all.median.toFixed(3)}, min ${all.min.toFixed(3)}, max ${all.max.toFixed(3)}, stdev ${all.stdev.toFixed(3)} (${((all.stdev / all.mean) * 100).toFixed(1)} %)`)
+console.log(`median of ${GATE_TIMING_RUNS}: ${triples.min.toFixed(3)} .. ${triples.max.toFixed(3)} (worst up +${(worstUp * 100).toFixed(1)} %, down -${(worstDown * 100).toFixed(1)} %)`)
+console.log(`margin ${(margin * 100).toFixed(1)} % — ${margin < 0.1 ? "a 10 % slowdown is detectable" : "TOO NOISY: a 10 % slowdown is NOT reliably detectable on this machine"}`)

@@ -1,0 +1,36 @@
+/** Runs the timing measurement in `runs` fresh child processes, one after another (never in parallel: they would disturb each other). */
+import { execFileSync } from "node:child_process"
+import { resolve } from "node:path"
+import { spread } from "../harness/measure.js"
+
+export interface TimingRun {
+  readonly pairedRatio: number
+  readonly medianRatio: number
+  readonly l1P50Ns: number
+  readonly lruP50Ns: number
+  readonly l1P99Ns: number
+  readonly lruP99Ns: number
+}
+
+const CHILD = resolve(import.meta.dirname, "timing-child.ts")
+
+/** Processes per gate timing figure (median of these). */
+export const GATE_TIMING_RUNS = 5
+/** Processes per baseline timing figure: more, so one lucky or unlucky process cannot skew it. */
+export const BASELINE_TIMING_RUNS = 9
+
+export function timingRuns(runs: number, slow = 0, samples?: number): TimingRun[] {
+  const out: TimingRun[] = []
+  for (let i = 0; i < runs; i++) {
+    const args = ["--import", "tsx", CHILD, "--slow", String(slow)]
+    if (samples !== undefined) args.push("--samples", String(samples))
+    const text = execFileSync(process.execPath, args, { encoding: "utf8", cwd: resolve(import.meta.dirname, "..", "..") })
+    out.push(JSON.parse(text.trim().split("\n").pop()!) as TimingRun)
+  }
+  return out
+}
+
+/** The gate's timing figure: the median over runs of each run's paired ratio. */
+export function medianRatio(runs: readonly TimingRun[]): number {
+  return spread(runs.map((r) => r.pairedRatio)).median
+}
