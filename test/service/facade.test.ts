@@ -1,0 +1,166 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterEach, describe, expect, it } from "vitest"
+import { AccessDenied, CacheClosed, createTierCache, InvalidOptions, type TierCacheClient } from "../../src/index.js"
+
+const open: TierCacheClient[] = []
+const dirs: string[] = []
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()))
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+async function cache(options: Parameters<typeof createTierCache>[0] = {}) {
+  const c = await createTierCache({ l3: { maxBytes: 1 << 22, fsync: false }, ...options })
+  open.push(c)
+  return c
+}
+const freshDir = () => {
+  const d = mkdtempSync(join(tmpdir(), "tc-facade-"))
+  dirs.push(d)
+  return d
+}
+
+describe("createTierCache (real tiers)", () => {
+  it("round-trips JSON and bytes through every tier, and survives reopening the folder", async () => {
+    const dir = freshDir()
+    const c = await cache({ dir, l1: { maxBytes: 4096, maxEntries: 16 }, l2: { maxBytes: 8192 } })
+    const want = new Map<string, unknown>()
+    for (let i = 0; i < 60; i++) {
+      const v = i % 4 === 0 ? new Uint8Array(50).fill(i) : { i, text: "y".repeat(100 + i) }
+      await c.put(`k${i}`, v as never)
+      want.set(`k${i}`, v)
+    }
+    const s = c.stats()
+    expect(s.puts).toBe(60)
+    expect(s.l1.entries).toBeLessThanOrEqual(16)
+    expect(s.l1.demotions).toBeGreaterThan(0)
+    expect(s.l2.bytes).toBeLessThanOrEqual(8192)
+    expect(s.l3.entries).toBe(60)
+    for (const [k, v] of want) expect(await c.get(k)).toEqual(v)
+    await c.close()
+    const again = await cache({ dir })
+    for (const [k, v] of want) expect(await again.get(k)).toEqual(v)
+    expect(again.stats().l3.hits).toBe(60)
+  })
+
+  it("uses a fresh temp folder by default and removes it on close; close twice is fine", async () => {
+    const c = await createTierCache()
+    expect(existsSync(c.dir)).toBe(true)
+    await c.put("k", 1)
+    await c.close()
+    await c.close()
+    expect(existsSync(c.dir)).toBe(false)
+    await expect(c.get("k")).rejects.toBeInstanceOf(CacheClosed)
+    expect(() => c.getIfPresent("k")).toThrow(CacheClosed)
+    expect(() => c.agent("a1")).toThrow(CacheClosed)
+  })
+
+  it.each([
+    [{ l1: { maxBytes: 0 } }, "l1.maxBytes"],
+    [{ l2: { maxBytes: -1 } }, "l2.maxBytes"],
+    [{ l3: { maxBytes: 1.5 } }, "l3.maxBytes"],
+    [{ maxEntryBytes: Number.NaN }, "maxEntryBytes"],
+    [{ maxKeyLength: 0 }, "maxKeyLength"],
+    [{ dir: "" }, "dir"],
+    [{ load: "nope" }, "load"],
+    [{ l3: { maxBytes: 10, fsync: "yes" } }, "l3.fsync"],
+    [{ l1: { maxBytes: 10, maxEntries: 0 } }, "l1.maxEntries"],
+  ])("rejects %j with InvalidOptions naming %s", async (options, option) => {
+    const err = await createTierCache(options as never).catch((e) => e)
+    expect(err).toBeInstanceOf(InvalidOptions)
+    expect(err.option).toBe(option)
+  })
+
+  it("reports stats shaped like CacheStats with sampled latency", async () => {
+    const c = await cache({ latencySampleEvery: 1, load: async (k) => (k === "miss" ? undefined : { k }) })
+    await c.put("a", 1)
+    c.getIfPresent("a")
+    await c.get("a")
+    await c.get("loaded")
+    await c.get("miss")
+    const s = c.stats()
+    expect(s).toMatchObject({ gets: 3, puts: 1, loads: 2, misses: 1 })
+    expect(s.l1.hits).toBe(2)
+    expect(s.l1.latency.count).toBe(2)
+    expect(s.l1.latency.p99Ns).toBeGreaterThan(0)
+    expect(s.prefetch).toBeUndefined()
+  })
+})
+
+describe("agent views", () => {
+  it("records the agent on every access (loader and observer get its id)", async () => {
+    const seen: unknown[] = []
+    const c = await cache({ load: async (key, agentId) => ({ key, agentId }) })
+    c.onAccess = (agent, key, by) => seen.push([agent, key, by])
+    const a1 = c.agent("a1", { kind: "coder" })
+    expect(await a1.get("shared")).toEqual({ key: "shared", agentId: "a1" })
+    expect(await a1.get("shared")).toEqual({ key: "shared", agentId: "a1" })
+    await c.get("shared")
+    expect(seen).toEqual([
+      ["a1", "shared", "load"],
+      ["a1", "shared", "l1"],
+      [undefined, "shared", "l1"],
+    ])
+    expect(c.agent("a1")).toBe(a1) // same live view
+    expect(a1.kind).toBe("coder")
+  })
+
+  it("keeps <agent>:… keys private to a registered agent; the root cache reads everything", async () => {
+    const c = await cache()
+    const a1 = c.agent("a1")
+    const a2 = c.agent("a2")
+    await a1.put("a1:scratch", { mine: true })
+    await a1.put("shared", 1)
+    for (const op of [() => a2.get("a1:scratch"), () => a2.put("a1:scratch", 1), () => a2.invalidate("a1:scratch")]) {
+      const err = await op().catch((e) => e)
+      expect(err).toBeInstanceOf(AccessDenied)
+      expect(err).toMatchObject({ _tag: "AccessDenied", key: "a1:scratch", agentId: "a2", owner: "a1" })
+    }
+    expect(() => a2.getIfPresent("a1:scratch")).toThrow(AccessDenied)
+    expect(await a2.get("shared")).toBe(1)
+    expect(await c.get("a1:scratch")).toEqual({ mine: true })
+    // a prefix that is not a registered agent is an ordinary shared key
+    await a2.put("nobody:x", 2)
+    expect(await a1.get("nobody:x")).toBe(2)
+  })
+
+  it("end() releases the agent's private keys durably and closes the view; a new view starts clean", async () => {
+    const dir = freshDir()
+    const c = await cache({ dir })
+    const a1 = c.agent("a1")
+    await a1.put("a1:one", 1)
+    await c.put("a1:two", 2) // written by root, still a1's private key
+    await a1.put("shared", 3)
+    await a1.end()
+    await a1.end() // idempotent
+    await expect(a1.get("shared")).rejects.toMatchObject({ _tag: "CacheClosed" })
+    expect(() => a1.getIfPresent("shared")).toThrow(CacheClosed)
+    expect(await c.get("a1:one")).toBeUndefined()
+    expect(await c.get("a1:two")).toBeUndefined()
+    expect(await c.get("shared")).toBe(3)
+    const again = c.agent("a1")
+    expect(again).not.toBe(a1)
+    expect(await again.get("a1:one")).toBeUndefined()
+    await c.close()
+    const reopened = await cache({ dir })
+    expect(await reopened.get("a1:one")).toBeUndefined()
+    expect(await reopened.get("shared")).toBe(3)
+  })
+
+  it("cache.endAgent(id) is the same as view.end()", async () => {
+    const c = await cache()
+    const a1 = c.agent("a1")
+    await a1.put("a1:x", 1)
+    await c.endAgent("a1")
+    await expect(a1.put("a1:x", 2)).rejects.toBeInstanceOf(CacheClosed)
+    expect(await c.get("a1:x")).toBeUndefined()
+  })
+
+  it("rejects agent ids that cannot be a key prefix", async () => {
+    const c = await cache()
+    expect(() => c.agent("")).toThrow(InvalidOptions)
+    expect(() => c.agent("a:b")).toThrow(InvalidOptions)
+  })
+})
