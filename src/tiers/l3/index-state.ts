@@ -114,13 +114,18 @@ export class IndexState {
     }
   }
 
-  /** The records of a compacted log that reproduces this state exactly. */
+  /**
+   * The records of a compacted log that reproduces this state exactly. The watermark comes LAST:
+   * a live entry may be older than `floor` (floor only refuses puts of keys with no entry), so
+   * replaying it after the floor was set would wrongly refuse it.
+   */
   snapshot(): LogRecord[] {
-    const records: LogRecord[] = [{ type: "watermark", maxVersion: this.maxVersion, floor: this.floor }]
+    const records: LogRecord[] = []
     for (const [key, tombstone] of this.tombstones) records.push({ type: "remove", key, version: tombstone, reason: "delete" })
     for (const [key, e] of this.entries) {
       records.push({ type: "put", key, version: e.version, hash: e.hash, rawSize: e.rawSize, storedSize: e.storedSize })
     }
+    records.push({ type: "watermark", maxVersion: this.maxVersion, floor: this.floor })
     return records
   }
 

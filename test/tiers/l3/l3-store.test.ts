@@ -289,6 +289,26 @@ describe("L3 persistence, compaction and log recovery", () => {
     await l3.close()
   })
 
+  it("an entry older than the retired-tombstone floor survives compaction and reopen", async () => {
+    // Found by the crash test: the floor must not refuse live entries when a compacted log replays.
+    const dir = tempDir()
+    let l3 = await open(dir)
+    await l3.put("old", randomBytes(20, 1), 1)
+    await l3.put("x", randomBytes(20, 2), 2)
+    await l3.delete("x", 3)
+    await l3.close()
+    l3 = await open(dir, { minCompactBytes: 300, compactRatio: 1.5 })
+    let v = 10
+    for (let i = 0; i < 30; i++) await l3.put("churn", randomBytes(20, i), ++v) // compaction retires x's tombstone: floor 3
+    expect(l3.stats.compactions).toBeGreaterThan(0)
+    await l3.close()
+    for (let session = 0; session < 2; session++) {
+      l3 = await open(dir)
+      expect(await l3.get("old")).toEqual({ bytes: randomBytes(20, 1), version: 1 })
+      await l3.close()
+    }
+  })
+
   it("cuts off a torn tail and keeps every complete record", async () => {
     const dir = tempDir()
     let l3 = await open(dir)
