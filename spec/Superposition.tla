@@ -339,7 +339,7 @@ NoGhostBranch ==
 \* exactly the winner (never a sibling, never the old base).
 CollapseAtomic ==
     (lastRead # NoRead /\ lastRead.kind = "base") =>
-        /\ status = "superposed" => lastRead.val \notin {Key(b) : b \in Branches}
+        /\ status = "superposed" => \A b \in Branches : lastRead.val # Key(b)
         /\ status = "collapsed" => lastRead.val = winner
 
 \* No acknowledged branch data are lost: every live branch's data are

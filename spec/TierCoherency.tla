@@ -296,7 +296,7 @@ Spec == Init /\ [][Next]_vars
 \* newest acknowledged version of its key (the store's, which is None after
 \* an Invalidate) or a miss.
 NoStaleRead ==
-    lastRead # NoRead => lastRead.val \in {None, store[lastRead.key]}
+    lastRead # NoRead => lastRead.val = None \/ lastRead.val = store[lastRead.key]
 
 \* No tier holds a version of k that a later Put or Invalidate of k
 \* superseded: every version held is at least k's epoch, the version drawn
