@@ -92,7 +92,7 @@ describe("createTierCache (real tiers)", () => {
 describe("agent views", () => {
   it("records the agent on every access (loader and observer get its id)", async () => {
     const seen: unknown[] = []
-    const c = await cache({ load: async (key, agentId) => ({ key, agentId }) })
+    const c = await cache({ load: async (key, agentId) => ({ key, agentId: agentId ?? null }) })
     c.onAccess = (agent, key, by) => seen.push([agent, key, by])
     const a1 = c.agent("a1", { kind: "coder" })
     expect(await a1.get("shared")).toEqual({ key: "shared", agentId: "a1" })
