@@ -314,6 +314,12 @@ export class Hierarchy {
       return { value: undefined, stale: true, servedBy: by }
     }
     if (value === undefined) return { value, stale: false, servedBy: by }
+    if (f.pendingWrites > 0) {
+      // A put/invalidate of the key is in flight (started after this fill began, or before it and
+      // not yet durable). The value may be returned — the read is concurrent with the write — but
+      // not installed: a loaded value carries a fresh version that would outrank the write's.
+      return { value, stale: false, servedBy: by }
+    }
     if (f.fillIsPrefetch) return this.prefetchComplete(key, value, size, version, by)
     this.installL1(key, value, size, version, nextState(loading, Ev.FILL_OK) === St.L1_PREFETCHED)
     if (by === "l3") this.counters.promotionsFromL3++
@@ -390,6 +396,7 @@ export class Hierarchy {
     const version = this.nextVersion++
     const f = this.flights.acquire(key)
     f.epoch++ // fills in flight may have read the pre-put value
+    f.pendingWrites++
     this.demoting.delete(key)
     this.agents.noteStored(key)
     try {
@@ -401,6 +408,7 @@ export class Hierarchy {
     } catch (e) {
       throw e instanceof StorageError ? e : new StorageError({ op: "put", path: key, cause: e })
     } finally {
+      f.pendingWrites--
       this.flights.release(key, f)
     }
   }
@@ -424,6 +432,7 @@ export class Hierarchy {
     const version = this.nextVersion++
     const f = this.flights.acquire(key)
     f.epoch++
+    f.pendingWrites++
     this.l1.delete(key)
     this.l2.delete(key)
     this.demoting.delete(key)
@@ -436,6 +445,7 @@ export class Hierarchy {
     } catch (e) {
       throw e instanceof StorageError ? e : new StorageError({ op: "delete", path: key, cause: e })
     } finally {
+      f.pendingWrites--
       this.flights.release(key, f)
     }
   }

@@ -24,6 +24,8 @@ export interface KeyFlight {
   epoch: number
   /** Pending async ops holding this record. */
   ops: number
+  /** Puts / invalidates of the key started but not yet acknowledged (or failed). */
+  pendingWrites: number
   /** Newest put / invalidate version acknowledged while the record lived (-1: none). */
   newestAcked: Version
   /** The single in-flight fill shared by every concurrent miss (single-flight). */
@@ -39,7 +41,7 @@ export class KeyFlights {
   acquire(key: string): KeyFlight {
     let f = this.records.get(key)
     if (f === undefined) {
-      f = { epoch: 0, ops: 0, newestAcked: -1, fill: undefined, fillIsPrefetch: false }
+      f = { epoch: 0, ops: 0, pendingWrites: 0, newestAcked: -1, fill: undefined, fillIsPrefetch: false }
       this.records.set(key, f)
     }
     f.ops++

@@ -127,6 +127,21 @@ describe("stale fills never win", () => {
     expect(await reading).toEqual({ v: 2 })
   })
 
+  it("a load that starts and completes while a put is in flight is returned but never installed over the put", async () => {
+    let source = "old" // the user saves the put to the source only after the cache acknowledges it
+    const { h, built } = await openFake({}, async () => ({ v: source }))
+    const putGate = built.l3.hold("put")
+    const putting = h.put("k", { v: "new" })
+    await settle()
+    expect(await h.read("k")).toEqual({ v: "old" }) // concurrent with the put: either answer is linearizable
+    expect(built.l1.has("k")).toBe(false) // ...but the loaded value must not outrank the put
+    putGate.resolve()
+    await putting
+    source = "new"
+    expect(h.getIfPresent("k")).toEqual({ v: "new" })
+    expect(await h.read("k")).toEqual({ v: "new" })
+  })
+
   it("a prefetch overtaken by a put does not install the older value", async () => {
     const gate = deferred()
     const { h, built } = await openFake({}, async () => {
