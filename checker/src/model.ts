@@ -60,15 +60,7 @@ export async function loadModel(specPath: string, cfgPath?: string): Promise<Loa
     ? parseCfg(cfgFile, readFileSync(cfgFile, "utf8"))
     : { file: "(none)", constants: [], invariants: [], checkDeadlock: true, init: "Init", next: "Next" }
 
-  const env: ModuleEnv = {
-    defs: new Map(),
-    vars: [],
-    varIndex: new Map(),
-    constValues: new Map(),
-    constSubst: new Map(),
-    declaredConstants: new Set(),
-    stdModules: new Set()
-  }
+  const env = emptyEnv()
   const trees: ParsedFile[] = []
   const assumptions: Assumption[] = []
   const loading = new Set<string>()
@@ -130,16 +122,30 @@ function locOf(n: Node, file: string) {
   return { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 }
 }
 
+/** An empty environment. */
+export function emptyEnv(): ModuleEnv {
+  return {
+    defs: new Map(),
+    vars: [],
+    varIndex: new Map(),
+    constValues: new Map(),
+    constSubst: new Map(),
+    declaredConstants: new Set(),
+    stdModules: new Set()
+  }
+}
+
 async function loadModule(
   file: string,
   env: ModuleEnv,
   trees: ParsedFile[],
   assumptions: Assumption[],
-  loading: Set<string>
+  loading: Set<string>,
+  text?: string
 ): Promise<string> {
   if (loading.has(file)) return basename(file, ".tla")
   loading.add(file)
-  const parsed = await parseTla(file, readFileSync(file, "utf8"))
+  const parsed = await parseTla(file, text ?? readFileSync(file, "utf8"))
   trees.push(parsed)
   const mod = namedKids(parsed.root).find((n) => n.type === "module")
   if (!mod) throw new CheckerError("parse", "no MODULE found", { file, line: 1, column: 1 })
@@ -281,4 +287,13 @@ function resolveInitNext(cfg: ModelConfig, env: ModuleEnv, specFile: string) {
   if (!init) throw new CheckerError("config", `INIT ${initName} is not defined in ${basename(specFile)}`, cfgLoc)
   if (!next) throw new CheckerError("config", `NEXT ${nextName} is not defined in ${basename(specFile)}`, cfgLoc)
   return { initNode: init.body, nextNode: next.body, file: { init: init.file, next: next.file } }
+}
+
+/**
+ * Loads a module given as text into `env` (EXTENDS of non-standard modules resolve next to
+ * `file`). Used by {@link evaluateConstant} and tests.
+ */
+export async function loadModuleText(file: string, text: string, env: ModuleEnv): Promise<void> {
+  const assumptions: Assumption[] = []
+  await loadModule(file, env, [], assumptions, new Set(), text)
 }
