@@ -4,7 +4,7 @@
  * shrunk counterexample prints, so it reads like the call that was made.
  */
 import type fc from "fast-check"
-import type { AgentView, CacheOps, TierCacheHandle } from "../src/api.js"
+import type { AgentView, CacheOps, CacheStats, TierCacheHandle } from "../src/api.js"
 import type { CacheValue, TierCacheOptions } from "../src/types.js"
 import { AGENTS } from "./arbitraries.js"
 import { Oracle, sameValue, show } from "./oracle.js"
@@ -14,6 +14,8 @@ export interface Real {
   cache: TierCacheHandle
   views: Map<string, AgentView>
   readonly reopen: () => Promise<TierCacheHandle>
+  /** Stats of every instance closed by a restart (stats start afresh on reopen). */
+  readonly closedStats: CacheStats[]
 }
 
 export type Model = Oracle
@@ -133,6 +135,7 @@ export class EndAgentCmd implements Cmd {
 export class RestartCmd implements Cmd {
   check = () => true
   async run(model: Model, real: Real): Promise<void> {
+    real.closedStats.push(real.cache.stats())
     await real.cache.close()
     real.cache = await real.reopen()
     real.views.clear()

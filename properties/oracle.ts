@@ -6,7 +6,6 @@
  * It also plays the loader's source of truth in the property tests: the test loader reads
  * `oracle.current(key)`, which models a user whose `put`s are saved to the source (see docs/api.md).
  */
-import { isDeepStrictEqual } from "node:util"
 import type { CacheValue } from "../src/types.js"
 
 export class Oracle {
@@ -40,8 +39,8 @@ export class Oracle {
 
   /** Ending an agent releases its private keys. */
   endAgent(agentId: string): void {
-    this.agents.delete(agentId)
     for (const key of [...this.values.keys()]) if (this.ownerOf(key) === agentId) this.values.delete(key)
+    this.agents.delete(agentId)
   }
 
   isAgent(agentId: string): boolean {
@@ -69,7 +68,22 @@ export function sameValue(a: CacheValue | undefined, b: CacheValue | undefined):
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
     return a instanceof Uint8Array && b instanceof Uint8Array && Buffer.from(a).equals(Buffer.from(b))
   }
-  return isDeepStrictEqual(a, b)
+  return sameJson(a, b)
+}
+
+/** Structural JSON equality; prototypes are ignored (a null-prototype object equals a plain one). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (const k of ka) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false
+    if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+  }
+  return true
 }
 
 /** A readable rendering for failure messages. */
