@@ -145,7 +145,8 @@ export function checkModel(model: LoadedModel, options: CheckOptions = {}): Chec
     violated: stop.violated,
     generated,
     distinct: states.length,
-    left: states.length - head - (stop.outcome === "deadlock" ? 0 : 1),
+    // The state at `head` was dequeued when the search stopped; everything after it is queued.
+    left: Math.max(0, states.length - head - 1),
     depth,
     trace,
     wallMs

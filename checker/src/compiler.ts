@@ -839,7 +839,7 @@ export class Compiler {
 
   private setMap(n: Node, scope: Scope): Expr {
     const inner = scope.child()
-    const bs = this.bounds(n.childrenForFieldName("generator"), inner)
+    const bs = this.bounds(n.childrenForFieldName("generator").filter((g) => g.type === "quantifier_bound"), inner)
     const map = this.expr(n.childForFieldName("map")!, inner)
     return (c, f) => {
       const out: Value[] = []
