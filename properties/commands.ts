@@ -19,7 +19,7 @@ export interface Real {
 }
 
 export type Model = Oracle
-export type Cmd = fc.AsyncCommand<Model, Real, true>
+export type Cmd = fc.AsyncCommand<Model, Real>
 
 /** The ops object for `agent` (undefined = root cache), creating the view if needed. */
 function opsFor(real: Real, agent: string | undefined): CacheOps {

@@ -47,7 +47,7 @@ function addActivity(s: CacheStats): void {
   activity.loads += s.loads
 }
 
-async function runScenario(cmds: Iterable<fc.AsyncCommand<Oracle, Real, true>>, withLoader: boolean): Promise<void> {
+async function runScenario(cmds: Iterable<fc.AsyncCommand<Oracle, Real>>, withLoader: boolean): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tc-props-"))
   const oracle = new Oracle()
   // The loader's source of truth is the oracle: a user whose puts are saved to the source.
