@@ -232,10 +232,9 @@ export class Hierarchy {
    * when L2 does not hold the key.
    */
   promote(key: string, prefetch: boolean): CacheValue | undefined {
-    let stored: StoredBytes | undefined
+    let stored: StoredBytes | undefined = this.l2.get(key) // counts L2's hit or miss
     let fromL2 = true
-    if (this.l2.has(key)) stored = this.l2.get(key)
-    else {
+    if (stored === undefined) {
       stored = this.demoting.get(key)
       fromL2 = false
     }
