@@ -230,7 +230,9 @@ Demote(k) ==
 
 \* A tier drops k for capacity, without demoting it: L1, L2, or L3's live
 \* entry (the backing store still has the value, so nothing acknowledged is
-\* lost; a later read reloads it).
+\* lost; a later read reloads it).  L3's index keeps a tombstone at the
+\* evicted version, as it does for every removal, so that no copy of that
+\* version or an older one is written back to L3 later.
 Evict(k) ==
     /\ \/ /\ l1[k] # None
           /\ l1' = [l1 EXCEPT ![k] = None]
@@ -239,7 +241,7 @@ Evict(k) ==
           /\ l2' = [l2 EXCEPT ![k] = None]
           /\ UNCHANGED <<l1, l3>>
        \/ /\ InL3(k)
-          /\ l3' = [l3 EXCEPT ![k] = None]
+          /\ l3' = [l3 EXCEPT ![k].live = FALSE]
           /\ UNCHANGED <<l1, l2>>
     /\ lastRead' = NoRead
     /\ UNCHANGED <<ver, store, epoch, fill>>

@@ -75,7 +75,6 @@ def main():
         t0 = time.time()
         r = brute_force(m["spec"], m["config"])
         r.pop("trace", None)
-        r["seconds"] = round(time.time() - t0, 1)
         row = {"name": m["name"], "expect": m["expect"], **r}
         ok = r["outcome"] == m["expect"]
         line = f"{m['name']:32} expect={m['expect']:28} python={r['outcome']:28}"
@@ -83,6 +82,7 @@ def main():
             line += f" generated={r['generated']} distinct={r['distinct']} depth={r['depth']}"
         else:
             line += f" traceLength={r['traceLength']}"
+        line += f" ({time.time() - t0:.1f}s)"
         if a.compare:
             c = tla_check(m["spec"], m["config"])
             keys = ["outcome", "generated", "distinct", "depth"] if r["outcome"] == "ok" else ["outcome", "traceLength"]

@@ -84,13 +84,13 @@ def run(nkeys, max_version, install_checks=True, return_checks=True):
             if l2[k] is not None:
                 nl3 = upd(l3, k, (l2[k], True)) if (l3[k] is None or l3[k][0] < l2[k]) else l3
                 out.append((ver, store, epoch, l1, upd(l2, k, NONE), nl3, fill, NOREAD))
-            # Evict from L1 / L2 / L3 (live)
+            # Evict from L1 / L2 / L3 (live; L3 keeps a tombstone at the evicted version)
             if l1[k] is not None:
                 out.append((ver, store, epoch, upd(l1, k, NONE), l2, l3, fill, NOREAD))
             if l2[k] is not None:
                 out.append((ver, store, epoch, l1, upd(l2, k, NONE), l3, fill, NOREAD))
             if in_l3(l3, k):
-                out.append((ver, store, epoch, l1, l2, upd(l3, k, NONE), fill, NOREAD))
+                out.append((ver, store, epoch, l1, l2, upd(l3, k, (l3[k][0], False)), fill, NOREAD))
             # Invalidate
             if ver < max_version:
                 v = ver + 1
