@@ -6,6 +6,7 @@
  * Only keys that were actually accessed are interned (predicted keys are not), so the table grows
  * with the key universe the cache sees, like the cache's own index — not with the predictions made.
  */
+import { isAgentTemplate } from "./agent-template.js"
 import { parseNumberedKey } from "./numbered-key.js"
 
 /** A stem of numbered keys: the text around the number. */
@@ -22,6 +23,7 @@ export class KeyInterner {
   private readonly numberOfKey: number[] = []
   private readonly padOfKey: number[] = []
   private readonly bytesOfKey: number[] = []
+  private readonly templated: boolean[] = []
   private readonly stemIds = new Map<string, number>()
   private readonly stems: KeyStem[] = []
 
@@ -50,6 +52,7 @@ export class KeyInterner {
       this.padOfKey.push(parsed.padWidth)
     }
     this.bytesOfKey.push(0)
+    this.templated.push(isAgentTemplate(key))
     return id
   }
 
@@ -77,6 +80,11 @@ export class KeyInterner {
 
   stem(stemId: number): KeyStem {
     return this.stems[stemId]
+  }
+
+  /** True when the key is an agent template (`{agent}:…`), i.e. private to each agent. */
+  isTemplate(id: number): boolean {
+    return this.templated[id]
   }
 
   /** Last size recorded for a key id (0 when never recorded). */

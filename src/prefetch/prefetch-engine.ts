@@ -19,11 +19,12 @@
  */
 import type { PrefetchStats } from "../api.js"
 import { AccuracyWindow } from "./accuracy-window.js"
-import { generaliseKey, instantiateKey } from "./agent-template.js"
+import { generaliseKey, instantiateKey, isAgentTemplate } from "./agent-template.js"
 import { ContextTable, contextHash, type SuccessorGuess } from "./context-table.js"
 import { KeyInterner } from "./key-interner.js"
 import { formatNumberedKey } from "./numbered-key.js"
 import { PredictionLedger } from "./prediction-ledger.js"
+import { SeenFilter } from "./seen-filter.js"
 import { PrefetchCounters, toPrefetchStats } from "./prefetch-metrics.js"
 import { StrideDetector, type StrideGuess } from "./stride-detector.js"
 
@@ -72,6 +73,8 @@ export interface PrefetchEngineOptions {
   readonly defaultKind?: string
   /** Distinct kinds kept; further kinds share the default kind's model. Default 64. */
   readonly maxKinds?: number
+  /** Called when an issued prefetch resolves (for tracing and analysis; keep it cheap). */
+  readonly onOutcome?: (key: string, agentId: string, source: PredictionSource, used: boolean) => void
 }
 
 interface ResolvedOptions {
@@ -90,13 +93,22 @@ interface ResolvedOptions {
   readonly hitTiers: readonly ServedBy[]
   readonly defaultKind: string
   readonly maxKinds: number
+  readonly onOutcome: ((key: string, agentId: string, source: PredictionSource, used: boolean) => void) | undefined
 }
 
 /** Threshold step of the accuracy throttle, and its ceiling (above the best Markov confidence 32/33). */
-const THRESHOLD_STEP = 0.05
+const THRESHOLD_STEP = 0.01
 const THRESHOLD_CEILING = 0.99
-/** While throttled up, the threshold relaxes one step per this many agent accesses without outcomes (a probe). */
+/** While throttled up, the threshold relaxes one step per this many accesses without outcomes (a probe). */
 const RELAX_EVERY = 64
+/** Pseudo-order that keeps stem→delta contexts apart from key contexts in the kind table. */
+const STEM_ORDER = 7
+/** Kind-level deltas are learnt within ±this (farther jumps are repositioning, not a pattern). */
+const MAX_KIND_DELTA = 64
+/** Deltas are stored as successor ids offset by this (successor ids must be >= 0). */
+const DELTA_BIAS = 1 << 20
+/** Marks a stem class in the shape history (key ids stay below 2^30). */
+const SHAPE_STEM_BIT = 1 << 30
 /** Candidate slots per access (agent + kind chains, stride continuations). */
 const MAX_CANDIDATES = 16
 
@@ -120,6 +132,7 @@ function resolveOptions(o: PrefetchEngineOptions): ResolvedOptions {
     hitTiers: o.hitTiers ?? ["l1"],
     defaultKind: o.defaultKind ?? "default",
     maxKinds: Math.max(1, o.maxKinds ?? 64),
+    onOutcome: o.onOutcome,
   }
 }
 
@@ -130,6 +143,9 @@ class KindState {
   readonly counters = new PrefetchCounters()
   threshold: number
   agents = 0
+  /** Demand accesses by the kind's agents, and the access count at its last outcome (for the probe). */
+  accesses = 0
+  lastOutcomeAt = 0
   constructor(
     readonly name: string,
     readonly table: ContextTable,
@@ -142,6 +158,7 @@ class KindState {
 /** An issued prefetch awaiting its outcome. */
 interface Pending {
   readonly key: string
+  readonly source: PredictionSource
   readonly agent: AgentState
   readonly bytes: number
   readonly deadline: number
@@ -153,8 +170,12 @@ interface Pending {
 class AgentState {
   readonly table: ContextTable
   readonly stride = new StrideDetector()
+  /** Private templates this agent has touched (a kind prediction of one it has not is dropped). */
+  readonly seen = new SeenFilter()
   /** Last key ids, most recent first; -1 = none. */
   readonly history = new Int32Array(3).fill(-1)
+  /** Shape of the last two keys (stem class for numbered keys, else the key id), most recent first. */
+  readonly shapes = new Int32Array(2).fill(-1)
   readonly ledger: PredictionLedger
   readonly precision = new AccuracyWindow()
   readonly accuracy = new AccuracyWindow()
@@ -186,6 +207,11 @@ export class PrefetchEngine {
   private readonly kinds = new Map<string, KindState>()
   private readonly pending = new Map<string, Pending>()
   private readonly global = new PrefetchCounters()
+  private readonly bySource: Record<PredictionSource, { issued: number; used: number }> = {
+    agent: { issued: 0, used: 0 },
+    kind: { issued: 0, used: 0 },
+    stride: { issued: 0, used: 0 },
+  }
   private readonly hitTier: Record<ServedBy, boolean>
   // Scratch space reused by every prediction (no allocation per access).
   private readonly guess: SuccessorGuess = { id: -1, count: 0, total: 0 }
@@ -230,23 +256,29 @@ export class PrefetchEngine {
 
   /**
    * Feeds one demand access and returns what to prefetch (possibly nothing). `bytes` is the value's
-   * size when known (used for byte budgets and wasted-bytes accounting).
+   * size when known (used for byte budgets and wasted-bytes accounting). A write (`isWrite`) teaches
+   * the models like a read, but is never a miss, and it makes a pending prefetch of the key unused
+   * (the prefetched copy was overwritten before anyone read it).
    */
-  observe(agentId: string, key: string, servedBy: ServedBy, bytes = 0): readonly Prediction[] {
+  observe(agentId: string, key: string, servedBy: ServedBy, bytes = 0, isWrite = false): readonly Prediction[] {
     let agent = this.agents.get(agentId)
     if (agent === undefined) {
       this.registerAgent(agentId)
       agent = this.agents.get(agentId)!
     }
     const now = ++agent.accesses
-    const hit = this.hitTier[servedBy]
-    agent.counters.accesses++
-    this.global.accesses++
+    const hit = isWrite || this.hitTier[servedBy]
+    if (!isWrite) {
+      agent.counters.accesses++
+      this.global.accesses++
+    }
 
     // 1. Outcomes.
     const p = this.pending.get(key)
-    const wasPrefetched = p !== undefined && !p.resolved
-    if (wasPrefetched) this.resolveUsed(p, hit && p.completed)
+    if (p !== undefined && !p.resolved) {
+      if (isWrite) this.resolveUnused(p)
+      else this.resolveUsed(p, hit && p.completed)
+    }
     if (!hit) {
       agent.counters.misses++
       agent.kind.counters.misses++
@@ -262,8 +294,11 @@ export class PrefetchEngine {
     const template = generaliseKey(key, agentId)
     const id = this.interner.intern(template)
     if (bytes > 0) this.interner.recordBytes(id, bytes)
+    if (this.interner.isTemplate(id)) agent.seen.add(id)
     const h = agent.history
-    for (let order = 1; order <= this.opts.maxOrder && h[order - 1] >= 0; order++) {
+    // Writes extend the context but are never learnt as successors: prefetching a key that is
+    // about to be overwritten is pure waste, so the models only ever predict reads.
+    for (let order = 1; !isWrite && order <= this.opts.maxOrder && h[order - 1] >= 0; order++) {
       const ctx = contextHash(order, h[0], h[1], h[2])
       agent.table.update(ctx, id)
       agent.kind.table.update(ctx, id)
@@ -277,7 +312,10 @@ export class PrefetchEngine {
     const threshold = this.thresholdOf(agent)
     this.markovChain(agent, agent.table, "agent", key, threshold)
     this.markovChain(agent, agent.kind.table, "kind", key, threshold)
-    this.strideCandidates(agent, id, threshold)
+    this.strideCandidates(agent, id, threshold, isWrite)
+    const stemOfId = this.interner.stemOf(id)
+    agent.shapes[1] = agent.shapes[0]
+    agent.shapes[0] = stemOfId >= 0 ? stemOfId | SHAPE_STEM_BIT : id
     if (this.candCount === 0) return NO_PREDICTIONS
     const out = this.topCandidates()
     for (const pr of out) {
@@ -318,7 +356,9 @@ export class PrefetchEngine {
       if (confidence < threshold) return
       const nextId = this.guess.id
       const key = instantiateKey(this.interner.keyAt(nextId), agent.id)
-      if (key !== current) this.addCandidate(key, confidence, source, this.interner.bytesOf(nextId))
+      // A private key this agent never touched most likely does not exist yet: don't prefetch it.
+      const exists = !this.interner.isTemplate(nextId) || agent.seen.mayContain(nextId)
+      if (key !== current && exists) this.addCandidate(key, confidence, source, this.interner.bytesOf(nextId))
       h2 = h1
       h1 = h0
       h0 = nextId
@@ -348,21 +388,55 @@ export class PrefetchEngine {
     return bestConf
   }
 
-  private strideCandidates(agent: AgentState, id: number, threshold: number): void {
+  /**
+   * Stride candidates from two sources: the agent's own confirmed stream (n + d, n + 2d, …), and the
+   * kind's learnt delta for this stem — "after reading `repo:p3:file-#`, agents of this kind read
+   * the same stem at +1" — which predicts a new agent's sequential read from its first access.
+   */
+  private strideCandidates(agent: AgentState, id: number, threshold: number, isWrite: boolean): void {
     const stem = this.interner.stemOf(id)
     if (stem < 0 || this.opts.strideDegree === 0) return
+    const value = this.interner.numberOf(id)
     const g = this.strideGuess
-    if (!agent.stride.observe(stem, this.interner.numberOf(id), g)) return
-    const confidence = g.confirmations / (g.confirmations + 1)
-    if (confidence < threshold) return
+    const confirmed = agent.stride.observe(stem, value, g)
+    // The kind's delta is learnt per (stem, shape of the two previous keys): "the 2nd file read
+    // after the plan" and "a file read after the notes" are different situations.
+    const stemContext = contextHash(STEM_ORDER, stem, agent.shapes[0], agent.shapes[1])
+    // The delta just observed on this stream (g is filled whenever the stream existed).
+    if (!isWrite && g.stem === stem && g.last === value && g.delta !== 0 && Math.abs(g.delta) <= MAX_KIND_DELTA) {
+      agent.kind.table.update(stemContext, g.delta + DELTA_BIAS)
+    }
+    g.stem = -1
     const s = this.interner.stem(stem)
     const pad = this.interner.padWidthOf(id)
     const bytes = this.interner.bytesOf(id)
-    for (let i = 1; i <= this.opts.strideDegree; i++) {
-      const template = formatNumberedKey(s.prefix, s.suffix, g.last + i * g.delta, pad)
-      if (template === undefined) return
-      this.addCandidate(instantiateKey(template, agent.id), confidence, "stride", bytes)
+    if (confirmed) {
+      const confidence = g.confirmations / (g.confirmations + 1)
+      if (confidence >= threshold) {
+        // The i-th step ahead is as likely as i consecutive correct steps: confidence^i.
+        let c = confidence
+        for (let i = 1; i <= this.opts.strideDegree && c >= threshold; i++, c *= confidence) {
+          const template = formatNumberedKey(s.prefix, s.suffix, g.last + i * g.delta, pad)
+          if (template === undefined) break
+          if (this.mayExist(agent, template)) this.addCandidate(instantiateKey(template, agent.id), c, "stride", bytes)
+        }
+      }
     }
+    const kg = this.guess
+    if (agent.kind.table.best(stemContext, kg)) {
+      const confidence = kg.count / (kg.total + 1)
+      if (confidence >= threshold) {
+        const template = formatNumberedKey(s.prefix, s.suffix, value + (kg.id - DELTA_BIAS), pad)
+        if (template !== undefined && this.mayExist(agent, template)) this.addCandidate(instantiateKey(template, agent.id), confidence, "kind", bytes)
+      }
+    }
+  }
+
+  /** A shared key may always exist; a private template only if this agent has touched it. */
+  private mayExist(agent: AgentState, template: string): boolean {
+    if (!isAgentTemplate(template)) return true
+    const id = this.interner.lookup(template)
+    return id >= 0 && agent.seen.mayContain(id)
   }
 
   private addCandidate(key: string, confidence: number, source: PredictionSource, bytes: number): void {
@@ -408,27 +482,43 @@ export class PrefetchEngine {
     agent.lastOutcomeAt = agent.accesses
     agent.accuracy.record(used)
     agent.kind.accuracy.record(used)
+    agent.kind.lastOutcomeAt = agent.kind.accesses
     agent.threshold = this.adjust(agent.threshold, agent.accuracy)
     agent.kind.threshold = this.adjust(agent.kind.threshold, agent.kind.accuracy)
   }
 
+  /**
+   * An integral controller: every outcome moves the threshold one small step up while recent
+   * accuracy is below target and one step down (never below the base) while it is at or above.
+   * Accuracy then settles near the target with as much coverage as that target allows.
+   */
   private adjust(threshold: number, w: AccuracyWindow): number {
     if (w.samples < this.opts.minSamples) return threshold
     if (w.rate < this.opts.accuracyTarget) return Math.min(THRESHOLD_CEILING, threshold + THRESHOLD_STEP)
-    if (w.rate > this.opts.accuracyTarget + THRESHOLD_STEP) return Math.max(this.opts.threshold, threshold - THRESHOLD_STEP)
-    return threshold
+    return Math.max(this.opts.threshold, threshold - THRESHOLD_STEP)
   }
 
-  /** A throttled-up agent that has produced no outcomes for a while gets a step back (a probe). */
+  /**
+   * A throttled-up agent or kind that has produced no outcomes for a while (nothing passes its
+   * threshold any more) gets a step back: a probe, so a throttle can never latch shut.
+   */
   private relaxThreshold(agent: AgentState, now: number): void {
     if (agent.threshold > this.opts.threshold && now - agent.lastOutcomeAt >= RELAX_EVERY) {
       agent.threshold = Math.max(this.opts.threshold, agent.threshold - THRESHOLD_STEP)
       agent.lastOutcomeAt = now
     }
+    const kind = agent.kind
+    kind.accesses++
+    if (kind.threshold > this.opts.threshold && kind.accesses - kind.lastOutcomeAt >= RELAX_EVERY) {
+      kind.threshold = Math.max(this.opts.threshold, kind.threshold - THRESHOLD_STEP)
+      kind.lastOutcomeAt = kind.accesses
+    }
   }
 
   private resolveUsed(p: Pending, timely: boolean): void {
     p.resolved = true
+    this.bySource[p.source].used++
+    this.opts.onOutcome?.(p.key, p.agent.id, p.source, true)
     this.pending.delete(p.key)
     const inc = (c: PrefetchCounters): void => {
       c.used++
@@ -442,6 +532,7 @@ export class PrefetchEngine {
 
   private resolveUnused(p: Pending): void {
     p.resolved = true
+    this.opts.onOutcome?.(p.key, p.agent.id, p.source, false)
     if (this.pending.get(p.key) === p) this.pending.delete(p.key)
     const wasted = p.completed ? p.bytes : 0
     for (const c of [p.agent.counters, p.agent.kind.counters, this.global]) {
@@ -469,11 +560,12 @@ export class PrefetchEngine {
     return this.pending.has(key)
   }
 
-  /** The caller issued a prefetch of `key` on behalf of `agentId`. */
-  recordIssued(agentId: string, key: string, bytes: number): void {
+  /** The caller issued a prefetch of `key` on behalf of `agentId` (`source`: the model that predicted it). */
+  recordIssued(agentId: string, key: string, bytes: number, source: PredictionSource = "agent"): void {
     const agent = this.agents.get(agentId)
     if (agent === undefined || this.pending.has(key)) return
-    const p: Pending = { key, agent, bytes, deadline: agent.accesses + this.opts.usefulWindow, completed: false, resolved: false }
+    this.bySource[source].issued++
+    const p: Pending = { key, source, agent, bytes, deadline: agent.accesses + this.opts.usefulWindow, completed: false, resolved: false }
     this.pending.set(key, p)
     agent.pending.push(p)
     agent.counters.issued++
@@ -531,6 +623,11 @@ export class PrefetchEngine {
     return this.global
   }
 
+  /** Issued and used prefetches per predicting model (for reports). */
+  sourceCounters(): Readonly<Record<PredictionSource, { readonly issued: number; readonly used: number }>> {
+    return this.bySource
+  }
+
   /** Statistics of one live agent, or undefined. */
   agentStats(agentId: string): PrefetchStats | undefined {
     const a = this.agents.get(agentId)
@@ -557,7 +654,7 @@ export class PrefetchEngine {
   bytesPerAgent(): number {
     const table = new ContextTable(this.opts.agentContexts).byteSize
     const ledger = new PredictionLedger(this.opts.maxPredictions * this.opts.verifyWindow).byteSize
-    return table + StrideDetector.byteSize + 12 + ledger
+    return table + StrideDetector.byteSize + SeenFilter.byteSize + 12 + 8 + ledger
   }
 
   /** Bytes of one kind's shared table. */

@@ -37,8 +37,9 @@ export class StrideDetector {
   static readonly byteSize = STREAMS * (4 + 8 + 8 + 1 + 4)
 
   /**
-   * Feeds one access (stem id, number) and reports the stream's state in `out`; returns true when the
-   * stream has a confirmed stride (so `out.last + out.delta` is the predicted next number).
+   * Feeds one access (stem id, number). When the stem already had a stream, `out` receives its state
+   * (`out.delta` = the step just taken, or the stream's stride when it repeats); returns true when
+   * the stream has a confirmed stride (so `out.last + out.delta` is the predicted next number).
    */
   observe(stem: number, value: number, out: StrideGuess): boolean {
     this.clock = (this.clock + 1) >>> 0
@@ -62,6 +63,10 @@ export class StrideDetector {
     }
     this.lastUse[s] = this.clock
     const d = value - this.last[s]
+    out.stem = stem
+    out.last = value
+    out.delta = d
+    out.confirmations = this.confirmations[s]
     if (d === 0) return false // a re-access is not a step
     if (d === this.delta[s] && Math.abs(d) <= MAX_STRIDE) {
       if (this.confirmations[s] < MAX_CONFIRMATIONS) this.confirmations[s]++
@@ -70,8 +75,6 @@ export class StrideDetector {
       this.confirmations[s] = 0
     }
     this.last[s] = value
-    out.stem = stem
-    out.last = value
     out.delta = this.delta[s]
     out.confirmations = this.confirmations[s]
     return this.confirmations[s] > 0
