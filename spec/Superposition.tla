@@ -48,6 +48,11 @@ CONSTANTS
     ReadBarrier,    \* TRUE in the real protocol (see the header)
     AtomicCollapse  \* TRUE in the real protocol (see the header)
 
+ASSUME /\ Branches # {}
+       /\ MaxEpoch \in Nat
+       /\ ReadBarrier \in BOOLEAN
+       /\ AtomicCollapse \in BOOLEAN
+
 VARIABLES
     status,     \* the metadata's status: "single", "superposed" or "collapsed"
     live,       \* the metadata's set of live branches

@@ -44,6 +44,11 @@ CONSTANTS
     InstallChecksEpoch, \* TRUE in the real protocol (see the header)
     ReturnChecksEpoch   \* TRUE in the real protocol (see the header)
 
+ASSUME /\ Keys # {}
+       /\ MaxVersion \in Nat
+       /\ InstallChecksEpoch \in BOOLEAN
+       /\ ReturnChecksEpoch \in BOOLEAN
+
 VARIABLES
     ver,      \* the last version drawn from the global counter (0 = none yet)
     store,    \* store[k]: version of k in the backing store, or None (never put / invalidated)
