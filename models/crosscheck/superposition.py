@@ -13,7 +13,8 @@ NOREAD = "NoRead"
 ROOT = "Root"
 
 
-def run(nbranches, max_epoch, read_barrier=True, atomic_collapse=True):
+def run(nbranches, max_epoch, read_barrier=True, atomic_collapse=True, coverage=None):
+    """BFS the model; if `coverage` is a dict, count the successors each action (branch) produced."""
     B = [f"b{i + 1}" for i in range(nbranches)]
     BK = [(b, e) for b in B for e in range(1, max_epoch + 1)]
     fs = frozenset
@@ -29,6 +30,11 @@ def run(nbranches, max_epoch, read_barrier=True, atomic_collapse=True):
         status, live, epoch, winner, base, l1, l2, l3, reading, collapsing, last = s
         out = []
 
+        def emit(action, state):
+            out.append(state)
+            if coverage is not None:
+                coverage[action] = coverage.get(action, 0) + 1
+
         def st(**kw):
             d = dict(status=status, live=live, epoch=epoch, winner=winner, base=base, l1=l1, l2=l2, l3=l3,
                      reading=reading, collapsing=collapsing, last=NOREAD)
@@ -42,70 +48,70 @@ def run(nbranches, max_epoch, read_barrier=True, atomic_collapse=True):
         # Fork
         if status != "superposed" and epoch + 2 <= max_epoch:
             new = fs((b, epoch + 1) for b in B)
-            out.append(st(status="superposed", live=fs(B), epoch=epoch + 1, winner=NONE, l1=l1 | new, l3=l3 | new))
+            emit("Fork", st(status="superposed", live=fs(B), epoch=epoch + 1, winner=NONE, l1=l1 | new, l3=l3 | new))
         # ReadBase
-        out.append(st(last=("base", base)))
+        emit("ReadBase", st(last=("base", base)))
         # FinishCollapse
         if collapsing is not None:
-            out.append(st(collapsing=NONE, **switch(collapsing)))
+            emit("FinishCollapse", st(collapsing=NONE, **switch(collapsing)))
         for i, b in enumerate(B):
             readable = status == "superposed" and b in live
             key = (b, epoch)
             # PutBranch
             if readable:
-                out.append(st(l1=l1 | {key}, l2=l2 - {key}, l3=l3 | {key}))
+                emit("PutBranch", st(l1=l1 | {key}, l2=l2 - {key}, l3=l3 | {key}))
             # ReadBranch: refused / L1 hit / L2 hit
             if not readable:
-                out.append(st(last=("branch", NONE)))
+                emit("ReadBranch (refused)", st(last=("branch", NONE)))
             if readable and key in l1:
-                out.append(st(last=("branch", key)))
+                emit("ReadBranch (L1 hit)", st(last=("branch", key)))
             if readable and key not in l1 and key in l2:
-                out.append(st(l1=l1 | {key}, l2=l2 - {key}, last=("branch", key)))
+                emit("ReadBranch (L2 hit)", st(l1=l1 | {key}, l2=l2 - {key}, last=("branch", key)))
             # ReadBranchStart
             if readable and key not in l1 and key not in l2 and reading[i] is None:
                 r = list(reading); r[i] = epoch
-                out.append(st(reading=tuple(r)))
+                emit("ReadBranchStart", st(reading=tuple(r)))
             # ReadBranchComplete
             if reading[i] is not None:
                 bk = (b, reading[i])
                 ok = ((reading[i] == epoch and b in live) or not read_barrier) and bk in l3
                 r = list(reading); r[i] = NONE
-                out.append(st(l1=l1 | {bk} if ok else l1, last=("branch", bk if ok else NONE), reading=tuple(r)))
+                emit("ReadBranchComplete (returned)" if ok else "ReadBranchComplete (refused)", st(l1=l1 | {bk} if ok else l1, last=("branch", bk if ok else NONE), reading=tuple(r)))
             # Collapse
             if readable and collapsing is None:
                 if atomic_collapse:
-                    out.append(st(base=key, **switch(b)))
+                    emit("Collapse", st(base=key, **switch(b)))
                 else:
-                    out.append(st(base=key, collapsing=b))
+                    emit("Collapse (base only)", st(base=key, collapsing=b))
             # Discard
             if readable and collapsing is None and live != fs([b]):
-                out.append(st(live=live - {b}))
+                emit("Discard", st(live=live - {b}))
         ld = live_data(status, live, epoch)
         for bk in BK:
             # PromoteBranch
             if bk not in l1:
                 if bk in l2:
-                    out.append(st(l1=l1 | {bk}, l2=l2 - {bk}))
+                    emit("PromoteBranch (L2)", st(l1=l1 | {bk}, l2=l2 - {bk}))
                 if bk not in l2 and bk in l3:
-                    out.append(st(l1=l1 | {bk}))
+                    emit("PromoteBranch (L3)", st(l1=l1 | {bk}))
             # DemoteBranch
             if bk in l1:
-                out.append(st(l1=l1 - {bk}, l2=l2 | {bk}))
+                emit("DemoteBranch (L1->L2)", st(l1=l1 - {bk}, l2=l2 | {bk}))
             if bk in l2:
-                out.append(st(l2=l2 - {bk}, l3=l3 | {bk}))
+                emit("DemoteBranch (L2->L3)", st(l2=l2 - {bk}, l3=l3 | {bk}))
             # EvictBranch
             if bk in l1:
-                out.append(st(l1=l1 - {bk}))
+                emit("EvictBranch (L1)", st(l1=l1 - {bk}))
             if bk in l2:
-                out.append(st(l2=l2 - {bk}))
+                emit("EvictBranch (L2)", st(l2=l2 - {bk}))
             # GcSibling
             if bk not in ld:
                 if bk in l1:
-                    out.append(st(l1=l1 - {bk}))
+                    emit("GcSibling (L1)", st(l1=l1 - {bk}))
                 if bk in l2:
-                    out.append(st(l2=l2 - {bk}))
+                    emit("GcSibling (L2)", st(l2=l2 - {bk}))
                 if bk in l3:
-                    out.append(st(l3=l3 - {bk}))
+                    emit("GcSibling (L3)", st(l3=l3 - {bk}))
         return out
 
     def violated(s):
@@ -155,9 +161,13 @@ if __name__ == "__main__":
     ap.add_argument("--max-epoch", type=int, default=2)
     ap.add_argument("--no-barrier", action="store_true", help="ReadBarrier = FALSE")
     ap.add_argument("--non-atomic", action="store_true", help="AtomicCollapse = FALSE")
+    ap.add_argument("--coverage", action="store_true", help="print how many successors each action produced")
     a = ap.parse_args()
-    r = run(a.branches, a.max_epoch, not a.no_barrier, not a.non_atomic)
+    cov = {} if a.coverage else None
+    r = run(a.branches, a.max_epoch, not a.no_barrier, not a.non_atomic, cov)
     trace = r.pop("trace", None)
     print(r)
+    for action, n in sorted((cov or {}).items()):
+        print(f"  {action:32} {n}")
     for i, s in enumerate(trace or [], 1):
         print(f"State {i}: {s}")

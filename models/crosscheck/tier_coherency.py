@@ -20,7 +20,8 @@ NONE = None
 NOREAD = "NoRead"
 
 
-def run(nkeys, max_version, install_checks=True, return_checks=True):
+def run(nkeys, max_version, install_checks=True, return_checks=True, coverage=None):
+    """BFS the model; if `coverage` is a dict, count the successors each action (branch) produced."""
     K = range(nkeys)
 
     # state = (ver, store, epoch, l1, l2, l3, fill, lastRead); per-key parts are tuples.
@@ -45,59 +46,65 @@ def run(nkeys, max_version, install_checks=True, return_checks=True):
     def successors(s):
         ver, store, epoch, l1, l2, l3, fill, last = s
         out = []
+
+        def emit(action, state):
+            out.append(state)
+            if coverage is not None:
+                coverage[action] = coverage.get(action, 0) + 1
+
         for k in K:
             # Read: L1 hit / L2 hit (promote)
             if l1[k] is not None:
-                out.append((ver, store, epoch, l1, l2, l3, fill, (k, l1[k])))
+                emit("Read (L1 hit)", (ver, store, epoch, l1, l2, l3, fill, (k, l1[k])))
             if l1[k] is None and l2[k] is not None:
-                out.append((ver, store, epoch, upd(l1, k, l2[k]), upd(l2, k, NONE), l3, fill, (k, l2[k])))
+                emit("Read (L2 hit)", (ver, store, epoch, upd(l1, k, l2[k]), upd(l2, k, NONE), l3, fill, (k, l2[k])))
             # Put
             if ver < max_version:
                 v = ver + 1
-                out.append((v, upd(store, k, v), upd(epoch, k, v), upd(l1, k, v), upd(l2, k, NONE),
+                emit("Put", (v, upd(store, k, v), upd(epoch, k, v), upd(l1, k, v), upd(l2, k, NONE),
                             upd(l3, k, (v, True)), fill, NOREAD))
             cached = l1[k] is not None or l2[k] is not None
             fetched = l3[k][0] if in_l3(l3, k) else store[k]
             # FillStart: new record, or join a prefetch
             if not cached:
                 if fill[k] is None:
-                    out.append((ver, store, epoch, l1, l2, l3, upd(fill, k, (epoch[k], fetched, True)), NOREAD))
+                    emit("FillStart (new)", (ver, store, epoch, l1, l2, l3, upd(fill, k, (epoch[k], fetched, True)), NOREAD))
                 if fill[k] is not None and not fill[k][2]:
-                    out.append((ver, store, epoch, l1, l2, l3, upd(fill, k, (fill[k][0], fill[k][1], True)), NOREAD))
+                    emit("FillStart (join prefetch)", (ver, store, epoch, l1, l2, l3, upd(fill, k, (fill[k][0], fill[k][1], True)), NOREAD))
             # FillComplete
             if fill[k] is not None and fill[k][2]:
                 f = fill[k]
                 res = (k, f[1]) if (f[0] == epoch[k] or not return_checks) else NOREAD
-                out.append((ver, store, epoch, l1_after_fill(l1, epoch, k, f), l2, l3, upd(fill, k, NONE), res))
+                emit("FillComplete (fresh)" if f[0] == epoch[k] else "FillComplete (stale)", (ver, store, epoch, l1_after_fill(l1, epoch, k, f), l2, l3, upd(fill, k, NONE), res))
             # PrefetchStart
             if not cached and fill[k] is None:
-                out.append((ver, store, epoch, l1, l2, l3, upd(fill, k, (epoch[k], fetched, False)), NOREAD))
+                emit("PrefetchStart", (ver, store, epoch, l1, l2, l3, upd(fill, k, (epoch[k], fetched, False)), NOREAD))
             # PrefetchComplete
             if fill[k] is not None and not fill[k][2]:
-                out.append((ver, store, epoch, l1_after_fill(l1, epoch, k, fill[k]), l2, l3, upd(fill, k, NONE), NOREAD))
+                emit("PrefetchComplete (fresh)" if fill[k][0] == epoch[k] else "PrefetchComplete (stale)", (ver, store, epoch, l1_after_fill(l1, epoch, k, fill[k]), l2, l3, upd(fill, k, NONE), NOREAD))
             # Promote L2 -> L1
             if l1[k] is None and l2[k] is not None:
-                out.append((ver, store, epoch, upd(l1, k, l2[k]), upd(l2, k, NONE), l3, fill, NOREAD))
+                emit("Promote", (ver, store, epoch, upd(l1, k, l2[k]), upd(l2, k, NONE), l3, fill, NOREAD))
             # Demote L1 -> L2, L2 -> L3
             if l1[k] is not None:
-                out.append((ver, store, epoch, upd(l1, k, NONE), upd(l2, k, l1[k]), l3, fill, NOREAD))
+                emit("Demote (L1->L2)", (ver, store, epoch, upd(l1, k, NONE), upd(l2, k, l1[k]), l3, fill, NOREAD))
             if l2[k] is not None:
                 nl3 = upd(l3, k, (l2[k], True)) if (l3[k] is None or l3[k][0] < l2[k]) else l3
-                out.append((ver, store, epoch, l1, upd(l2, k, NONE), nl3, fill, NOREAD))
+                emit("Demote (L2->L3)", (ver, store, epoch, l1, upd(l2, k, NONE), nl3, fill, NOREAD))
             # Evict from L1 / L2 / L3 (live; L3 keeps a tombstone at the evicted version)
             if l1[k] is not None:
-                out.append((ver, store, epoch, upd(l1, k, NONE), l2, l3, fill, NOREAD))
+                emit("Evict (L1)", (ver, store, epoch, upd(l1, k, NONE), l2, l3, fill, NOREAD))
             if l2[k] is not None:
-                out.append((ver, store, epoch, l1, upd(l2, k, NONE), l3, fill, NOREAD))
+                emit("Evict (L2)", (ver, store, epoch, l1, upd(l2, k, NONE), l3, fill, NOREAD))
             if in_l3(l3, k):
-                out.append((ver, store, epoch, l1, l2, upd(l3, k, (l3[k][0], False)), fill, NOREAD))
+                emit("Evict (L3)", (ver, store, epoch, l1, l2, upd(l3, k, (l3[k][0], False)), fill, NOREAD))
             # Invalidate
             if ver < max_version:
                 v = ver + 1
-                out.append((v, upd(store, k, NONE), upd(epoch, k, v), upd(l1, k, NONE), upd(l2, k, NONE),
+                emit("Invalidate", (v, upd(store, k, NONE), upd(epoch, k, v), upd(l1, k, NONE), upd(l2, k, NONE),
                             upd(l3, k, (v, False)), fill, NOREAD))
         # Crash
-        out.append((ver, store, epoch, (NONE,) * nkeys, (NONE,) * nkeys, l3, (NONE,) * nkeys, NOREAD))
+        emit("Crash", (ver, store, epoch, (NONE,) * nkeys, (NONE,) * nkeys, l3, (NONE,) * nkeys, NOREAD))
         return out
 
     def held(s):
@@ -160,10 +167,14 @@ if __name__ == "__main__":
     ap.add_argument("--max-version", type=int, default=2)
     ap.add_argument("--bad-install", action="store_true", help="InstallChecksEpoch = FALSE")
     ap.add_argument("--bad-return", action="store_true", help="ReturnChecksEpoch = FALSE")
+    ap.add_argument("--coverage", action="store_true", help="print how many successors each action produced")
     a = ap.parse_args()
-    r = run(a.keys, a.max_version, not a.bad_install, not a.bad_return)
+    cov = {} if a.coverage else None
+    r = run(a.keys, a.max_version, not a.bad_install, not a.bad_return, cov)
     trace = r.pop("trace", None)
     print(r)
+    for action, n in sorted((cov or {}).items()):
+        print(f"  {action:28} {n}")
     if trace:
         for i, s in enumerate(trace, 1):
             print(f"State {i}: {s}")
