@@ -96,7 +96,11 @@ export class Hierarchy {
   private readonly flights = new KeyFlights()
   /** L2 victims whose L3 write is in flight: still readable, so a demotion never opens a miss window. */
   private readonly demoting = new Map<string, StoredBytes>()
-  /** Every pending async op (puts, invalidates, fills, demotion writes): `close` waits for them. */
+  /**
+   * Pending writes (puts, invalidates, demotion writes): `close` waits for them so nothing
+   * acknowledged or in the middle of being made durable is cut off. Reads are not waited for (a
+   * hung loader must not block close); one still in flight at close may fail with StorageError.
+   */
   private readonly pending = new Set<Promise<unknown>>()
   private nextVersion: Version
   private closed = false
@@ -165,10 +169,22 @@ export class Hierarchy {
    * Spec: the L1-hit case of `Read`.
    */
   getIfPresent(key: string, agentId?: string): CacheValue | undefined {
-    this.admit(key, agentId)
+    // Hot path. Only the checks a hit needs run before the lookup: a key L1 holds went through
+    // full validation when it was stored, so the full key check runs only on a miss (where a bad
+    // key must still get its InvalidKey). Agent views check access first (no policy side effects
+    // for a denied access).
+    if (this.closed) throw new CacheClosed({ what: "the cache" })
+    if (typeof key !== "string") this.admit(key, agentId)
+    if (agentId !== undefined) {
+      const denied = this.agents.checkAccess(agentId, key)
+      if (denied !== undefined) throw denied
+    }
     const t0 = this.sampler.shouldSample() ? nowNs() : -1
     const v = this.l1.get(key)
-    if (v === undefined) return undefined
+    if (v === undefined) {
+      this.admit(key, agentId)
+      return undefined
+    }
     if (t0 >= 0) this.latency.l1.record(nowNs() - t0)
     return copyOut(v)
   }
@@ -193,7 +209,7 @@ export class Hierarchy {
       this.onAccess?.(agentId, key, "l1")
       return Promise.resolve(copyOut(hit))
     }
-    return this.track(this.readBelowL1(key, agentId, t0))
+    return this.readBelowL1(key, agentId, t0)
   }
 
   private async readBelowL1(key: string, agentId: string | undefined, t0: number): Promise<CacheValue | undefined> {
@@ -270,7 +286,7 @@ export class Hierarchy {
       this.flights.release(key, f)
     })
     f.fill = fill
-    return this.track(fill)
+    return fill
   }
 
   private async runFill(key: string, agentId: string | undefined, f: KeyFlight, token: number): Promise<FillResult> {

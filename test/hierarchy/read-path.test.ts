@@ -129,6 +129,13 @@ describe("hierarchy: read path per tier", () => {
     expect(await again.h.read("k")).toEqual({ v: 1 })
   })
 
+  it("close does not wait for a read stuck in the loader", async () => {
+    const { h, built } = await openFake({}, () => new Promise(() => undefined))
+    void h.read("hangs").catch(() => undefined)
+    await h.close()
+    expect(built.l3.closed).toBe(true)
+  })
+
   it("reopening the same disk finds every acknowledged put and continues versions above it", async () => {
     const disk = newDisk()
     const first = await openFake({ disk, l1Entries: 2, l2Bytes: 200 })
