@@ -31,6 +31,8 @@ export interface CheckResult {
   /** The counterexample, initial state first (for violation and deadlock). */
   readonly trace: Value[][] | null
   readonly wallMs: number
+  /** CPU time of this process during the search (user + system); steadier than wall time on a busy machine. */
+  readonly cpuMs: number
 }
 
 /** Options for {@link checkModel}. */
@@ -62,6 +64,7 @@ export function incompleteState(model: LoadedModel, nxt: (Value | undefined)[], 
 /** Runs the breadth-first search. */
 export function checkModel(model: LoadedModel, options: CheckOptions = {}): CheckResult {
   const start = performance.now()
+  const cpuStart = process.cpuUsage()
   const checkDeadlock = options.checkDeadlock ?? model.checkDeadlock
   const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY
   const nvars = model.vars.length
@@ -134,8 +137,10 @@ export function checkModel(model: LoadedModel, options: CheckOptions = {}): Chec
     stop = e
   }
   const wallMs = performance.now() - start
+  const cpu = process.cpuUsage(cpuStart)
+  const cpuMs = (cpu.user + cpu.system) / 1000
   if (!stop) {
-    return { outcome: "ok", violated: null, generated, distinct: states.length, left: 0, depth, trace: null, wallMs }
+    return { outcome: "ok", violated: null, generated, distinct: states.length, left: 0, depth, trace: null, wallMs, cpuMs }
   }
   const trace: Value[][] = []
   for (let i = stop.index; i >= 0; i = parent[i]) trace.push(states[i])
@@ -149,6 +154,7 @@ export function checkModel(model: LoadedModel, options: CheckOptions = {}): Chec
     left: Math.max(0, states.length - head - 1),
     depth,
     trace,
-    wallMs
+    wallMs,
+    cpuMs
   }
 }

@@ -25,7 +25,7 @@ import {
   isSet,
   Kind,
   makeFcn,
-  makeRecord,
+  FcnValue,
   makeSet,
   NatSet,
   PowerSet,
@@ -113,6 +113,12 @@ export function forEachBinding(bounds: Bound[], c: Ctx, f: Frame, cb: () => bool
 export class Compiler {
   /** The definition whose body is being compiled (for dependency tracking). */
   private current: OpDef | undefined
+  /**
+   * Bumped whenever compiled code reads something that can vary between evaluations (a state
+   * variable, a primed variable, a frame slot, a state-dependent definition). A subexpression
+   * whose compilation leaves it unchanged is constant and is evaluated once (on first use).
+   */
+  private dynamic = 0
   /** Set by actions.ts: compiles an operator body as an action. */
   actionCompiler?: (node: Node, scope: Scope) => Act
 
@@ -177,11 +183,20 @@ export class Compiler {
 
   /** Marks the definition being compiled as depending on the state. */
   markState(): void {
+    this.dynamic++
     if (this.current) this.current.usesState = true
   }
 
-  /** Compiles a value-level expression. */
+  /** Compiles a value-level expression; constant subexpressions are evaluated once. */
   expr(n: Node, scope: Scope): Expr {
+    const before = this.dynamic
+    const e = this.exprInner(n, scope)
+    if (this.dynamic !== before || CHEAP_NODES.has(n.type)) return e
+    let cached: Value | undefined
+    return (c, f) => (cached === undefined ? (cached = e(c, f)) : cached)
+  }
+
+  private exprInner(n: Node, scope: Scope): Expr {
     const loc = scope.loc(n)
     switch (n.type) {
       case "parentheses":
@@ -277,11 +292,16 @@ export class Compiler {
           fields.push(kids[i].text)
           vals.push(this.expr(kids[i + 1], scope))
         }
-        return (c, f) =>
-          makeRecord(
-            fields,
-            vals.map((e) => e(c, f))
-          )
+        // Sort the fields once; every record built here shares one keys array.
+        const order = fields.map((_, i) => i).sort((a, b) => (fields[a] < fields[b] ? -1 : fields[a] > fields[b] ? 1 : 0))
+        const keys = order.map((i) => fields[i])
+        if (new Set(keys).size !== keys.length) this.error(n, scope, "a record literal names a field twice")
+        const sortedVals = order.map((i) => vals[i])
+        return (c, f) => {
+          const out: Value[] = new Array(sortedVals.length)
+          for (let i = 0; i < sortedVals.length; i++) out[i] = sortedVals[i](c, f)
+          return new FcnValue(keys, out)
+        }
       }
       case "record_value": {
         const [rec, fieldNode] = namedKids(n)
@@ -315,6 +335,7 @@ export class Compiler {
       case "prev_func_val": {
         const at = scope.lookup("@")
         if (!at || at.kind !== "slot") this.error(n, scope, "@ used outside an EXCEPT clause")
+        this.dynamic++
         const slot = at.slot
         return (_c, f) => f[slot]!
       }
@@ -358,6 +379,7 @@ export class Compiler {
   }
 
   private localReference(n: Node, local: Local, args: Node[], scope: Scope): Expr {
+    this.dynamic++
     if (local.kind === "slot") {
       if (args.length) this.error(n, scope, `${n.text} is not an operator`)
       const slot = local.slot
@@ -398,6 +420,8 @@ export class Compiler {
     const mode = scope.mode
     const entry = this.ensureCompiled(def, mode)
     if (def.usesState && this.current) this.current.usesState = true
+    // A recursive call (still compiling) or a state-dependent definition is not constant.
+    if (def.usesState || entry.compiling) this.dynamic++
     if (args.length === 0) {
       if (!entry.compiling && !def.usesState) {
         return (c) => {
@@ -963,6 +987,9 @@ export class Compiler {
     }
   }
 }
+
+/** Node types not worth caching (literals are already constant closures). */
+const CHEAP_NODES = new Set(["nat_number", "string", "boolean", "boolean_set", "nat_number_set", "int_number_set", "string_set", "identifier_ref"])
 
 /** Conjunction of boolean expressions, left to right, short-circuiting. */
 export function andAll(items: Expr[], loc: SourceLoc): Expr {

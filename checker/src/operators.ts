@@ -20,6 +20,7 @@ import {
   SetValue,
   sortUnique,
   TupleValue,
+  UnionSet,
   valueEquals,
   type FcnValue,
   type SetLike,
@@ -131,6 +132,8 @@ export function checked(n: number, loc: SourceLoc): number {
 
 /** `S \cup T`. */
 export function union(a: SetLike, b: SetLike): SetLike {
+  // Lazy unless both sides are already enumerated: `x \in S \cup T` then never enumerates S or T.
+  if (!(a instanceof SetValue) || !(b instanceof SetValue)) return new UnionSet(a, b)
   const ea = a.elems()
   const eb = b.elems()
   if (ea.length === 0) return b

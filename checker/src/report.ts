@@ -62,6 +62,9 @@ export function jsonReport(model: LoadedModel, r: CheckResult, extra: Record<str
     wallMs: Math.round(r.wallMs * 10) / 10,
     statesPerSecond: perSecond(r.generated, r.wallMs),
     distinctPerSecond: perSecond(r.distinct, r.wallMs),
+    cpuMs: Math.round(r.cpuMs),
+    statesPerCpuSecond: perSecond(r.generated, r.cpuMs),
+    distinctPerCpuSecond: perSecond(r.distinct, r.cpuMs),
     exitCode: exitCodeFor(r),
     ...extra
   }

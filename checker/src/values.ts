@@ -24,9 +24,11 @@ export type Value = number | boolean | string | ModelValue | TupleValue | FcnVal
 
 /** A TLC model value: equal only to itself. Interned by name, so `===` is equality. */
 export class ModelValue {
-  readonly kind = Kind.Model
+  declare readonly kind: Kind.Model
   private static readonly interned = new Map<string, ModelValue>()
-  private constructor(readonly name: string) {}
+  private constructor(readonly name: string) {
+    this.kind = Kind.Model
+  }
   static of(name: string): ModelValue {
     let mv = ModelValue.interned.get(name)
     if (!mv) {
@@ -37,29 +39,42 @@ export class ModelValue {
   }
 }
 
-/** Fields shared by composite values: the cached 64-bit hash as two 32-bit lanes. */
+/**
+ * Fields shared by composite values: the cached 64-bit hash as two 32-bit lanes. Fields are
+ * `declare`d and assigned in constructors: class-field initialisers cost a call per allocation.
+ */
 abstract class Hashed {
-  h1 = 0
-  h2 = 0
-  hashed = false
+  declare h1: number
+  declare h2: number
+  declare hashed: boolean
+  constructor() {
+    this.h1 = 0
+    this.h2 = 0
+    this.hashed = false
+  }
 }
 
 /** A function with domain `1..n` (tuples, sequences, and any such function). */
 export class TupleValue extends Hashed {
-  readonly kind = Kind.Tuple
-  constructor(readonly items: Value[]) {
+  declare readonly kind: Kind.Tuple
+  declare readonly items: Value[]
+  constructor(items: Value[]) {
     super()
+    this.kind = Kind.Tuple
+    this.items = items
   }
 }
 
 /** A function whose domain is not of the form `1..n`; keys sorted by {@link compare}, never empty. */
 export class FcnValue extends Hashed {
-  readonly kind = Kind.Fcn
-  constructor(
-    readonly keys: Value[],
-    readonly vals: Value[]
-  ) {
+  declare readonly kind: Kind.Fcn
+  declare readonly keys: Value[]
+  declare readonly vals: Value[]
+  constructor(keys: Value[], vals: Value[]) {
     super()
+    this.kind = Kind.Fcn
+    this.keys = keys
+    this.vals = vals
   }
 }
 
@@ -68,8 +83,13 @@ export class FcnValue extends Hashed {
  * and the infinite standard sets are lazy so that membership tests (TypeOK) never enumerate them.
  */
 export abstract class SetLike extends Hashed {
-  readonly kind = Kind.Set
-  private cached: Value[] | undefined
+  declare readonly kind: Kind.Set
+  private declare cached: Value[] | undefined
+  constructor() {
+    super()
+    this.kind = Kind.Set
+    this.cached = undefined
+  }
   /** Membership test without enumerating when possible. */
   abstract has(v: Value): boolean
   /** Enumerates the elements, sorted and unique. */
@@ -87,8 +107,10 @@ export abstract class SetLike extends Hashed {
 
 /** A finite set given by its sorted, unique elements. */
 export class SetValue extends SetLike {
-  constructor(private readonly sorted: Value[]) {
+  private declare readonly sorted: Value[]
+  constructor(sorted: Value[]) {
     super()
+    this.sorted = sorted
   }
   override elems(): Value[] {
     return this.sorted
@@ -172,9 +194,22 @@ export class FcnSet extends SetLike {
   }
   has(v: Value): boolean {
     if (typeof v !== "object" || (v.kind !== Kind.Tuple && v.kind !== Kind.Fcn)) return false
-    if (!valueEquals(domainOf(v as TupleValue | FcnValue), this.dom)) return false
-    const vals = v.kind === Kind.Tuple ? (v as TupleValue).items : (v as FcnValue).vals
-    for (const x of vals) if (!this.rng.has(x)) return false
+    let vals: Value[]
+    if (v.kind === Kind.Tuple) {
+      vals = (v as TupleValue).items
+      // The domain must be exactly 1..n.
+      if (this.dom.size() !== vals.length) return false
+      for (let i = 1; i <= vals.length; i++) if (!this.dom.has(i)) return false
+    } else {
+      const keys = (v as FcnValue).keys
+      const dom = this.dom.elems()
+      if (keys !== dom) {
+        if (keys.length !== dom.length) return false
+        for (let i = 0; i < keys.length; i++) if (compare(keys[i], dom[i]) !== 0) return false
+      }
+      vals = (v as FcnValue).vals
+    }
+    for (let i = 0; i < vals.length; i++) if (!this.rng.has(vals[i])) return false
     return true
   }
   override size(): number {
@@ -227,6 +262,22 @@ export class RecordSet extends SetLike {
       if (p < 0) break
     }
     return sortUnique(out)
+  }
+}
+
+/** `S \cup T`, kept lazy so that a membership test (common in TypeOK) never enumerates. */
+export class UnionSet extends SetLike {
+  constructor(
+    readonly a: SetLike,
+    readonly b: SetLike
+  ) {
+    super()
+  }
+  has(v: Value): boolean {
+    return this.a.has(v) || this.b.has(v)
+  }
+  protected enumerate(): Value[] {
+    return sortUnique(this.a.elems().concat(this.b.elems()))
   }
 }
 
@@ -313,6 +364,7 @@ export function compare(a: Value, b: Value): number {
 }
 
 function compareArrays(a: Value[], b: Value[]): number {
+  if (a === b) return 0
   if (a.length !== b.length) return a.length - b.length
   for (let i = 0; i < a.length; i++) {
     const c = compare(a[i], b[i])
