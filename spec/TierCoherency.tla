@@ -66,7 +66,8 @@ Versions == 1..MaxVersion
 \* What a tier slot, the store, or a read result can hold.
 Slot == Versions \cup {None}
 
-\* An L3 index record: a live entry, or a durable tombstone left by Invalidate.
+\* An L3 index record: a live entry, or a durable tombstone left by Invalidate
+\* or by an L3 eviction.
 L3Record == [ver : Versions, live : BOOLEAN]
 
 \* An in-flight async read (L3 read or loader call): the key's epoch when it
