@@ -173,6 +173,7 @@ export class L3Store implements L3Tier {
    */
   async put(key: string, bytes: Uint8Array, version: Version): Promise<boolean> {
     this.#assertOpen("put", key)
+    this.#assertVersion("put", key, version)
     if (!this.#claimable(key, version)) return false
     return this.#track(this.#withClaim(key, version, () => this.#put(key, bytes, version)))
   }
@@ -247,6 +248,7 @@ export class L3Store implements L3Tier {
    */
   async delete(key: string, version: Version): Promise<void> {
     this.#assertOpen("delete", key)
+    this.#assertVersion("delete", key, version)
     const entry = this.#state.entries.get(key)
     if (entry !== undefined && entry.version > version) return
     const tombstone = this.#state.tombstones.get(key)
@@ -297,6 +299,11 @@ export class L3Store implements L3Tier {
 
   #assertOpen(op: string, key: string): void {
     if (this.#closing !== undefined) throw this.#error(op, key, new Error("L3 store is closed"))
+  }
+
+  /** Versions are non-negative safe integers (the hierarchy's counter); anything else would break ordering. */
+  #assertVersion(op: string, key: string, version: Version): void {
+    if (!Number.isSafeInteger(version) || version < 0) throw this.#error(op, key, new RangeError(`version must be a non-negative safe integer, got ${version}`))
   }
 
   #error(op: string, path: string, cause: unknown): StorageError {

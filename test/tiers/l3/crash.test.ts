@@ -32,7 +32,7 @@ beforeAll(async () => {
   }
   const { build } = await import("esbuild")
   const outfile = join(work, "crash-child.mjs")
-  await build({ entryPoints: [childSource], bundle: true, platform: "node", format: "esm", target: "node20", outfile, logLevel: "error" })
+  await build({ entryPoints: [childSource], bundle: true, platform: "node", format: "esm", target: "node20", minify: true, outfile, logLevel: "error" })
   childCommand = [outfile]
 })
 

@@ -100,6 +100,16 @@ describe("L3 put / get / delete", () => {
     await l3.close()
   })
 
+  it("rejects invalid versions with StorageError", async () => {
+    const l3 = await open(tempDir())
+    for (const bad of [Number.NaN, -1, 1.5, Infinity]) {
+      await expect(l3.put("k", randomBytes(5), bad)).rejects.toBeInstanceOf(StorageError)
+      await expect(l3.delete("k", bad)).rejects.toBeInstanceOf(StorageError)
+    }
+    expect(l3.size).toBe(0)
+    await l3.close()
+  })
+
   it("close is idempotent and later operations reject with StorageError", async () => {
     const l3 = await open(tempDir())
     await l3.put("a", randomBytes(10), 1)
