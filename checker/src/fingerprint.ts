@@ -77,7 +77,15 @@ export function hashValue(v: Value): void {
       return
   }
   if (v.kind === Kind.Model) {
-    hashString("\u0000mv:" + (v as ModelValue).name)
+    const mv = v as ModelValue
+    if (!mv.hashed) {
+      hashString("\u0000mv:" + mv.name)
+      mv.h1 = lanes.h1
+      mv.h2 = lanes.h2
+      mv.hashed = true
+    }
+    lanes.h1 = mv.h1
+    lanes.h2 = mv.h2
     return
   }
   const c = v as TupleValue | FcnValue | SetLike

@@ -25,9 +25,16 @@ export type Value = number | boolean | string | ModelValue | TupleValue | FcnVal
 /** A TLC model value: equal only to itself. Interned by name, so `===` is equality. */
 export class ModelValue {
   declare readonly kind: Kind.Model
+  /** Fingerprint lanes, computed once by fingerprint.ts. */
+  declare h1: number
+  declare h2: number
+  declare hashed: boolean
   private static readonly interned = new Map<string, ModelValue>()
   private constructor(readonly name: string) {
     this.kind = Kind.Model
+    this.h1 = 0
+    this.h2 = 0
+    this.hashed = false
   }
   static of(name: string): ModelValue {
     let mv = ModelValue.interned.get(name)
@@ -440,7 +447,9 @@ export function fcnIndex(f: TupleValue | FcnValue, key: Value): number {
     return typeof key === "number" && key >= 1 && key <= f.items.length && Number.isInteger(key) ? key - 1 : -1
   }
   const keys = f.keys
-  if (typeof key === "string" && keys.length <= 8) {
+  // Strings and (interned) model values are equal exactly when identical: a short linear scan
+  // beats a binary search through compare().
+  if (keys.length <= 16 && (typeof key === "string" || (typeof key === "object" && key.kind === Kind.Model))) {
     for (let i = 0; i < keys.length; i++) if (keys[i] === key) return i
     return -1
   }
