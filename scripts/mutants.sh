@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Tests of the tests: each mutant is a deliberately broken build (a one-line patch applied in a
+# temporary copy of the repo). The property suite must FAIL on every mutant; a mutant that survives
+# means the suite cannot see that bug, and this script fails.
+#
+#   scripts/mutants.sh            run every mutant
+#   scripts/mutants.sh NAME       run one
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+# name | file | perl substitution | property tests that must catch it
+mutants=(
+  "fill-skips-version-check|src/hierarchy/hierarchy.ts|s/if \(f\.epoch !== token\) \{/if (false) {/|properties/races.test.ts"
+  "invalidate-skips-l2|src/hierarchy/hierarchy.ts|s/this\.l2\.delete\(key\)\n(\s*)this\.demoting\.delete\(key\)\n(\s*)try/this.demoting.delete(key)\n\$2try/; s/if \(v2 >= 0 && v2 < version\) this\.l2\.delete\(key\)//|properties/model-based.test.ts properties/races.test.ts"
+  "put-acks-before-durable|src/hierarchy/hierarchy.ts|s/const accepted = await this\.l3\.put\(key, stored, version\)/const accepted = true; void this.l3.put(key, stored, version)/|properties/model-based.test.ts properties/races.test.ts"
+  "l3-skips-hash-check|src/tiers/l3/l3-store.ts|MUTANT_L3_VERIFY|properties/faults.test.ts"
+)
+
+only=${1:-}
+failed=0
+ran=0
+for m in "${mutants[@]}"; do
+  IFS='|' read -r name file subst tests <<<"$m"
+  [[ -n "$only" && "$only" != "$name" ]] && continue
+  work=$(mktemp -d)
+  cp -r "$root/src" "$root/properties" "$root/package.json" "$root/tsconfig.json" "$root/vitest.config.ts" "$work/"
+  ln -s "$root/node_modules" "$work/node_modules"
+  ln -s "$root/../shared" "$(dirname "$work")/shared" 2>/dev/null || true
+  before=$(md5sum "$work/$file" | cut -d' ' -f1)
+  if [[ "$subst" == MUTANT_* ]]; then
+    perl -0pi -e "s/\/\* $subst \*\/ true/false/" "$work/$file"
+  else
+    perl -0pi -e "$subst" "$work/$file"
+  fi
+  after=$(md5sum "$work/$file" | cut -d' ' -f1)
+  ran=$((ran + 1))
+  if [[ "$before" == "$after" ]]; then
+    echo "MUTANT $name: the patch did not apply to $file (update scripts/mutants.sh)"
+    failed=$((failed + 1))
+  elif (cd "$work" && PROPS_SCALE="${MUTANT_SCALE:-1}" timeout 600 npx vitest run $tests >"$work/out.log" 2>&1); then
+    echo "MUTANT $name: SURVIVED — the suite passed on a broken build"
+    failed=$((failed + 1))
+  else
+    why=$(grep -m1 -E "Caused by|returned|Error:" "$work/out.log" | sed 's/\x1b\[[0-9;]*m//g' | cut -c1-160)
+    echo "MUTANT $name: caught ($tests) — $why"
+  fi
+  rm -rf "$work"
+done
+echo "mutants: $ran run, $((ran - failed)) caught, $failed survived or did not apply"
+[[ $failed -eq 0 ]]
