@@ -37,12 +37,13 @@ export class PredictionLedger {
     for (let i = 0; i < this.capacity; i++) {
       const k = this.keys[i]
       if (k === undefined) continue
-      if (k === key) {
-        this.keys[i] = undefined
-        correct++
-      } else if (this.deadlines[i] < now) {
+      if (this.deadlines[i] < now) {
+        // Expired first: a key that arrives after its window proves nothing.
         this.keys[i] = undefined
         this.wrong++
+      } else if (k === key) {
+        this.keys[i] = undefined
+        correct++
       }
     }
     return correct

@@ -8,8 +8,8 @@ import { Prng } from "./prng.js"
 const WORDS = ["agent", "tool", "result", "plan", "step", "file", "error", "patch", "test", "search", "note", "state", "token", "context", "retry", "done"]
 
 /**
- * A JSON agent-state object whose `JSON.stringify` length is about `size` bytes (within ~40 bytes
- * for sizes above 100): a few fixed fields plus a `messages` array of word text.
+ * A JSON agent-state object whose `JSON.stringify` length is at least `size` bytes and at most
+ * ~260 bytes more: a few fixed fields plus a `messages` array of word text.
  */
 export function makeStateValue(size: number, seed: number): JsonValue {
   const rng = new Prng(seed)
@@ -20,8 +20,8 @@ export function makeStateValue(size: number, seed: number): JsonValue {
     let text = ""
     const target = Math.min(size - length, 64 + rng.int(192))
     while (text.length < target) text += (text === "" ? "" : " ") + WORDS[rng.int(WORDS.length)]
+    length += text.length + 2 + (messages.length > 0 ? 1 : 0) // quotes, and a comma after the first
     messages.push(text)
-    length += text.length + 3 // quotes and comma
   }
   return header
 }
