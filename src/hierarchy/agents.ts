@@ -3,10 +3,12 @@
  *
  * A key `<agentId>:<rest>` is private to `agentId` while that agent is registered (has a live
  * view). Another agent's view gets `AccessDenied`; the root cache may access every key. Ending an
- * agent releases (invalidates) its private keys, so the registry remembers, per prefix, the keys
- * with that prefix that this process stored — an over-approximation (an evicted key stays listed
- * until invalidated; invalidating a key held nowhere is a harmless tombstone), bounded by the
- * distinct prefixed keys stored and trimmed on every invalidate and agent end.
+ * agent releases (invalidates) its private keys, so the registry remembers, per registered agent,
+ * the keys with its prefix that this process stored while it was registered — an
+ * over-approximation (an evicted key stays listed until invalidated; invalidating a key held
+ * nowhere is a harmless tombstone). Keys of unregistered prefixes (`repo:file.py`) are not
+ * tracked, so memory is bounded by the live agents' own keys; the hierarchy adds L3's key listing
+ * (when the L3 offers one) to find keys stored before registration or by an earlier process.
  */
 import { AccessDenied } from "../errors.js"
 
@@ -33,8 +35,10 @@ export class AgentRegistry {
     return info
   }
 
+  /** Forgets the agent and the keys tracked for it (the caller has released them). */
   unregister(agentId: string): void {
     this.agents.delete(agentId)
+    this.keysByPrefix.delete(agentId)
   }
 
   isRegistered(agentId: string): boolean {
@@ -62,10 +66,10 @@ export class AgentRegistry {
     return owner === undefined || owner === agentId ? undefined : new AccessDenied({ key, agentId, owner })
   }
 
-  /** Remember that `key` is stored (only prefixed keys are tracked). */
+  /** Remember that `key` is stored (tracked only while its prefix is a registered agent). */
   noteStored(key: string): void {
     const prefix = prefixOf(key)
-    if (prefix === undefined) return
+    if (prefix === undefined || !this.agents.has(prefix)) return
     let set = this.keysByPrefix.get(prefix)
     if (set === undefined) {
       set = new Set()

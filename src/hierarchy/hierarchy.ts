@@ -130,8 +130,6 @@ export class Hierarchy {
     this.sampler = new SampledLatency(options.latencySampleEvery)
     // Versions continue above everything L3 recovered, so a new put always supersedes old data.
     this.nextVersion = Math.max(0, tiers.l3.maxVersion) + 1
-    const keys = tiers.l3.keys?.()
-    if (keys !== undefined) for (const key of keys) this.agents.noteStored(key)
   }
 
   get isClosed(): boolean {
