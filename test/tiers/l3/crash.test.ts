@@ -10,12 +10,12 @@
  * `node --import tsx` instead. CRASH_KILLS (default 200) and CRASH_SEED change the run.
  */
 import { spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { openL3 } from "../../../src/tiers/l3/index.js"
+import { COMPACT_FILE, openL3 } from "../../../src/tiers/l3/index.js"
 import { CRASH_KEYS, CRASH_L3_OPTIONS, prng, valueFor } from "./crash-values.js"
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 200)
@@ -119,6 +119,10 @@ it(`survives ${KILLS} SIGKILLs without losing an acknowledged write or returning
   let ackedOpsVerified = 0
   let presentChecks = 0
   let killsBeforeReady = 0
+  // How often the kill left recovery work behind (shows the test reaches the interesting states).
+  let killsDuringCompaction = 0
+  let tornTails = 0
+  let orphansRemoved = 0
   const started = Date.now()
 
   for (let kill = 0; kill < KILLS; kill++) {
@@ -126,8 +130,11 @@ it(`survives ${KILLS} SIGKILLs without losing an acknowledged write or returning
     const plan: KillPlan = rnd() < 0.1 ? { afterAcks: undefined, delayMs: rnd() * 400 } : { afterAcks: Math.floor(rnd() * 12), delayMs: rnd() * 40 }
     const run = await runChild(dir, Math.floor(rnd() * 2 ** 31), nextVersion, plan, history)
     if (!run.sawReady) killsBeforeReady++
+    if (existsSync(join(dir, COMPACT_FILE))) killsDuringCompaction++
 
     const l3 = await openL3({ dir, ...CRASH_L3_OPTIONS })
+    if (l3.stats.tornBytesTruncated > 0) tornTails++
+    orphansRemoved += l3.stats.orphansRemoved
     let maxAcked = -1
     for (const key of CRASH_KEYS) {
       const h = history.get(key)!
@@ -167,7 +174,8 @@ it(`survives ${KILLS} SIGKILLs without losing an acknowledged write or returning
   const seconds = (Date.now() - started) / 1000
   console.log(
     `crash test: ${KILLS} SIGKILLs (${killsBeforeReady} before the child finished opening), ${ackedOpsVerified} acknowledged ops verified, ` +
-      `${presentChecks} present-value byte checks, ${seconds.toFixed(1)} s, seed ${SEED}`
+      `${presentChecks} present-value byte checks; recovery found ${tornTails} torn log tails, ${killsDuringCompaction} interrupted compactions, ` +
+      `${orphansRemoved} orphan blobs/temp files; ${seconds.toFixed(1)} s, seed ${SEED}`
   )
   expect(ackedOpsVerified).toBeGreaterThan(KILLS)
 }, 300_000)
