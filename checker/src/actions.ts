@@ -173,10 +173,22 @@ export class ActionCompiler {
     }
     const entry = this.comp.ensureAction(def, scope.mode)
     const argExprs = args.map((a) => this.comp.expr(a, scope))
+    const name = def.name
+    const arity = def.params.length
     return (c, f, k) => {
       const nf: Frame = new Array(entry.layout.size)
       for (let i = 0; i < argExprs.length; i++) nf[i] = argExprs[i](c, f)
-      entry.act!(c, nf, k)
+      if (c.actName !== undefined) return entry.act!(c, nf, k)
+      // The outermost action taken names the step in traces; its arguments are slots 0..n-1.
+      c.actName = name
+      c.actFrame = nf
+      c.actArity = arity
+      try {
+        entry.act!(c, nf, k)
+      } finally {
+        c.actName = undefined
+        c.actFrame = undefined
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import { EvalError } from "./errors.js"
 import { FingerprintSet } from "./fpset.js"
 import { hashState, lanes } from "./fingerprint.js"
 import type { LoadedModel } from "./model.js"
+import { formatLabel, labelOf, type ActionLabel } from "./labels.js"
 import type { Ctx, Frame } from "./scope.js"
 import type { Value } from "./values.js"
 
@@ -30,6 +31,8 @@ export interface CheckResult {
   readonly depth: number
   /** The counterexample, initial state first (for violation and deadlock). */
   readonly trace: Value[][] | null
+  /** For each trace state, the action that produced it (`Put(k1)`; the first is `Initial predicate`). */
+  readonly traceActions: string[] | null
   readonly wallMs: number
   /** CPU time of this process during the search (user + system); steadier than wall time on a busy machine. */
   readonly cpuMs: number
@@ -70,12 +73,15 @@ export function checkModel(model: LoadedModel, options: CheckOptions = {}): Chec
   const nvars = model.vars.length
   const seen = new FingerprintSet()
   const states: Value[][] = []
+  /** The action that first reached each distinct state (name and arguments). */
+  const reachedBy: (ActionLabel | undefined)[] = []
   let parent = new Int32Array(1024)
   let level = new Int32Array(1024)
   const invariants = model.invariants
   let generated = 0
   let depth = 0
 
+  const ctx: Ctx = { cur: [], nxt: new Array(nvars).fill(undefined), assigned: 0 }
   const add = (s: Value[], from: number): void => {
     hashState(s)
     if (!seen.add(lanes.h1, lanes.h2)) return
@@ -89,6 +95,7 @@ export function checkModel(model: LoadedModel, options: CheckOptions = {}): Chec
       level = l
     }
     states.push(s)
+    reachedBy.push(from < 0 ? undefined : labelOf(ctx))
     parent[idx] = from
     const lv = from < 0 ? 1 : level[from] + 1
     level[idx] = lv
@@ -99,7 +106,6 @@ export function checkModel(model: LoadedModel, options: CheckOptions = {}): Chec
     if (idx + 1 > maxStates) throw new EvalError(`more than ${maxStates} distinct states; stopping (raise --max-states)`)
   }
 
-  const ctx: Ctx = { cur: [], nxt: new Array(nvars).fill(undefined), assigned: 0 }
   let head = 0
   let stop: Stop | undefined
   try {
@@ -140,11 +146,16 @@ export function checkModel(model: LoadedModel, options: CheckOptions = {}): Chec
   const cpu = process.cpuUsage(cpuStart)
   const cpuMs = (cpu.user + cpu.system) / 1000
   if (!stop) {
-    return { outcome: "ok", violated: null, generated, distinct: states.length, left: 0, depth, trace: null, wallMs, cpuMs }
+    return { outcome: "ok", violated: null, generated, distinct: states.length, left: 0, depth, trace: null, traceActions: null, wallMs, cpuMs }
   }
   const trace: Value[][] = []
-  for (let i = stop.index; i >= 0; i = parent[i]) trace.push(states[i])
+  const traceActions: string[] = []
+  for (let i = stop.index; i >= 0; i = parent[i]) {
+    trace.push(states[i])
+    traceActions.push(i === 0 || parent[i] < 0 ? "Initial predicate" : formatLabel(reachedBy[i]))
+  }
   trace.reverse()
+  traceActions.reverse()
   return {
     outcome: stop.outcome,
     violated: stop.violated,
@@ -154,6 +165,7 @@ export function checkModel(model: LoadedModel, options: CheckOptions = {}): Chec
     left: Math.max(0, states.length - head - 1),
     depth,
     trace,
+    traceActions,
     wallMs,
     cpuMs
   }

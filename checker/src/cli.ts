@@ -125,7 +125,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       writeItf(args.itf, model.vars, result.trace, {
         source: model.specFile,
         description: result.outcome === "violation" ? `invariant ${result.violated} violated` : "deadlock reached"
-      })
+      }, result.traceActions)
     }
     if (args.json) io.out(JSON.stringify(jsonReport(model, result, args.itf && result.trace ? { itf: args.itf } : {})))
     else io.out(formatReport(model, result))

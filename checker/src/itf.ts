@@ -48,12 +48,13 @@ export interface ItfMeta {
 }
 
 /** Builds the ITF document for a trace. */
-export function traceToItf(vars: string[], trace: Value[][], meta: ItfMeta): object {
+export function traceToItf(vars: string[], trace: Value[][], meta: ItfMeta, actions?: string[] | null): object {
   return {
     "#meta": { format: "ITF", "format-description": "https://apalache-mc.org/docs/adr/015adr-trace.html", ...meta },
     vars,
     states: trace.map((s, index) => {
-      const o: Record<string, unknown> = { "#meta": { index } }
+      // `action` names the step that produced the state (`Initial predicate` for the first).
+      const o: Record<string, unknown> = { "#meta": actions?.[index] ? { index, action: actions[index] } : { index } }
       vars.forEach((name, i) => (o[name] = toItf(s[i])))
       return o
     })
@@ -61,8 +62,8 @@ export function traceToItf(vars: string[], trace: Value[][], meta: ItfMeta): obj
 }
 
 /** Writes an ITF file. */
-export function writeItf(file: string, vars: string[], trace: Value[][], meta: ItfMeta): void {
-  writeFileSync(file, JSON.stringify(traceToItf(vars, trace, meta), null, 1) + "\n")
+export function writeItf(file: string, vars: string[], trace: Value[][], meta: ItfMeta, actions?: string[] | null): void {
+  writeFileSync(file, JSON.stringify(traceToItf(vars, trace, meta, actions), null, 1) + "\n")
 }
 
 export { formatValue }

@@ -278,7 +278,15 @@ function resolveInitNext(cfg: ModelConfig, env: ModuleEnv, specFile: string) {
     if (!initNode || !nextNode) {
       throw new CheckerError("semantic", "the specification must have the form Init /\\ [][Next]_vars", locOf(spec.body, spec.file))
     }
-    return { initNode, nextNode, file: { init: spec.file, next: spec.file } }
+    // `[][Next]_vars` with Next a plain definition: use its body, so that traces name the
+    // actions inside Next (Put(k1), Crash, ...) rather than Next itself.
+    const unwrap = (n: Node, file: string): { node: Node; file: string } => {
+      const def = n.type === "identifier_ref" ? env.defs.get(n.text) : undefined
+      return def && def.params.length === 0 && !def.fnBounds && !env.constValues.has(n.text) ? { node: def.body, file: def.file } : { node: n, file }
+    }
+    const i = unwrap(initNode, spec.file)
+    const x = unwrap(nextNode, spec.file)
+    return { initNode: i.node, nextNode: x.node, file: { init: i.file, next: x.file } }
   }
   const initName = cfg.init ?? "Init"
   const nextName = cfg.next ?? "Next"

@@ -19,9 +19,9 @@ export function formatState(vars: string[], s: Value[]): string {
 }
 
 /** A whole trace in TLC's layout. */
-export function formatTrace(vars: string[], trace: Value[][]): string {
+export function formatTrace(vars: string[], trace: Value[][], actions?: string[] | null): string {
   return trace
-    .map((s, i) => `State ${i + 1}: ${i === 0 ? "<Initial predicate>" : "<Next>"}\n${formatState(vars, s)}\n`)
+    .map((s, i) => `State ${i + 1}: <${actions?.[i] ?? (i === 0 ? "Initial predicate" : "Next")}>\n${formatState(vars, s)}\n`)
     .join("\n")
 }
 
@@ -37,7 +37,7 @@ export function formatReport(model: LoadedModel, r: CheckResult): string {
   else {
     out.push(r.outcome === "deadlock" ? "Error: Deadlock reached." : `Error: Invariant ${r.violated} is violated.`)
     out.push("Error: The behavior up to this point is:")
-    out.push(formatTrace(model.vars, r.trace ?? []))
+    out.push(formatTrace(model.vars, r.trace ?? [], r.traceActions))
   }
   out.push(`${r.generated} states generated, ${r.distinct} distinct states found, ${r.left} states left on queue.`)
   out.push(`The depth of the complete state graph search is ${r.depth}.`)

@@ -18,6 +18,10 @@ export interface Ctx {
   nxt: (Value | undefined)[]
   /** How many entries of `nxt` are assigned. */
   assigned: number
+  /** The outermost action definition being taken (names trace steps), and its frame (its arguments). */
+  actName?: string
+  actFrame?: Frame
+  actArity?: number
 }
 
 /** A frame of local slots. */

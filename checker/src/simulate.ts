@@ -7,6 +7,7 @@
 import { join } from "node:path"
 import { incompleteState } from "./bfs.js"
 import { writeItf } from "./itf.js"
+import { formatLabel, labelOf } from "./labels.js"
 import type { LoadedModel } from "./model.js"
 import { EXIT, formatTrace, perSecond } from "./report.js"
 import type { Ctx, Frame } from "./scope.js"
@@ -48,13 +49,14 @@ export function simulate(model: LoadedModel, opts: SimulateOptions): SimulateRes
   const checkDeadlock = opts.checkDeadlock ?? model.checkDeadlock
   const ctx: Ctx = { cur: [], nxt: new Array(nvars).fill(undefined), assigned: 0 }
 
-  const collect = (act: LoadedModel["init"], initial: boolean): Value[][] => {
-    const out: Value[][] = []
+  /** Every successor (or initial state) with the name of the action that produced it. */
+  const collect = (act: LoadedModel["init"], initial: boolean): { state: Value[]; action: string }[] => {
+    const out: { state: Value[]; action: string }[] = []
     const frame: Frame = new Array(act.layout.size)
     act.act(ctx, frame, () => {
       const s = ctx.nxt.slice() as Value[]
       for (let i = 0; i < nvars; i++) if (s[i] === undefined) incompleteState(model, ctx.nxt, initial)
-      out.push(s)
+      out.push({ state: s, action: initial ? "Initial predicate" : formatLabel(labelOf(ctx)) })
     })
     ctx.nxt.fill(undefined)
     return out
@@ -69,23 +71,27 @@ export function simulate(model: LoadedModel, opts: SimulateOptions): SimulateRes
   let deadlocks = 0
   let maxLen = 0
   const files: string[] = []
-  let failure: { kind: "violation" | "deadlock"; name: string | null; trace: Value[][]; run: number } | undefined
+  let failure: { kind: "violation" | "deadlock"; name: string | null; trace: Value[][]; actions: string[]; run: number } | undefined
   for (let run = 0; run < opts.runs && !failure && inits.length > 0; run++) {
-    const trace: Value[][] = [inits[Math.floor(rand() * inits.length)]]
+    const first = inits[Math.floor(rand() * inits.length)]
+    const trace: Value[][] = [first.state]
+    const actions: string[] = [first.action]
     let bad = violatedBy(trace[0])
     while (!bad && trace.length < opts.depth) {
       ctx.cur = trace[trace.length - 1]
       const succ = collect(model.next, false)
       if (succ.length === 0) {
         deadlocks++
-        if (checkDeadlock) failure = { kind: "deadlock", name: null, trace, run }
+        if (checkDeadlock) failure = { kind: "deadlock", name: null, trace, actions, run }
         break
       }
-      trace.push(succ[Math.floor(rand() * succ.length)])
+      const pick = succ[Math.floor(rand() * succ.length)]
+      trace.push(pick.state)
+      actions.push(pick.action)
       steps++
       bad = violatedBy(trace[trace.length - 1])
     }
-    if (bad) failure = { kind: "violation", name: bad, trace, run }
+    if (bad) failure = { kind: "violation", name: bad, trace, actions, run }
     maxLen = Math.max(maxLen, trace.length)
     if (opts.itfDir) {
       const file = join(opts.itfDir, `${model.moduleName}-seed${opts.seed}-${String(run).padStart(4, "0")}.itf.json`)
@@ -95,7 +101,7 @@ export function simulate(model: LoadedModel, opts: SimulateOptions): SimulateRes
         seed: opts.seed,
         run,
         ...(bad ? { violated: bad } : {})
-      })
+      }, actions)
       files.push(file)
     }
   }
@@ -107,7 +113,7 @@ export function simulate(model: LoadedModel, opts: SimulateOptions): SimulateRes
   if (failure) {
     lines.push(failure.kind === "violation" ? `Error: Invariant ${failure.name} is violated.` : "Error: Deadlock reached.")
     lines.push("Error: The behavior up to this point is:")
-    lines.push(formatTrace(model.vars, failure.trace))
+    lines.push(formatTrace(model.vars, failure.trace, failure.actions))
   } else {
     lines.push(`Simulation completed. No error has been found in ${runsDone} behaviours.`)
   }

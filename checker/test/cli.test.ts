@@ -63,7 +63,11 @@ describe("tla-check CLI", () => {
     const doc = JSON.parse(readFileSync(file, "utf8")) as ItfDoc
     expect(doc.vars).toEqual(["small", "big"])
     expect(doc.states).toHaveLength(7)
-    doc.states.forEach((s, i) => expect(s["#meta"]).toEqual({ index: i }))
+    doc.states.forEach((s, i) => expect(s["#meta"]).toMatchObject({ index: i }))
+    // Each state names the action that produced it.
+    expect(doc.states[0]["#meta"]).toMatchObject({ action: "Initial predicate" })
+    const moves = ["FillSmall", "FillBig", "EmptySmall", "EmptyBig", "SmallToBig", "BigToSmall"]
+    for (const s of doc.states.slice(1)) expect(moves).toContain((s["#meta"] as { action: string }).action)
     expect(doc.states[0]).toMatchObject({ small: { "#bigint": "0" }, big: { "#bigint": "0" } })
     expect(doc.states[6].big).toEqual({ "#bigint": "4" })
   })
