@@ -416,6 +416,44 @@ describe("L3 I/O failures", () => {
     expect(readdirSync(join(dir, "blobs")).flatMap((f) => readdirSync(join(dir, "blobs", f))).some((n) => n.endsWith(".tmp"))).toBe(false)
   })
 
+  it("a failure at any step of a put rejects with StorageError and keeps the previous value", async () => {
+    const steps: [string, (op: string, path: string) => boolean][] = [
+      ["open temp blob", (op, path) => op === "open" && path.endsWith(".tmp")],
+      ["write temp blob", (op, path) => op === "write" && path.endsWith(".tmp")],
+      ["fsync temp blob", (op, path) => op === "sync" && path.endsWith(".tmp")],
+      ["rename blob", (op, path) => op === "rename" && path.endsWith(".tmp")],
+      ["fsync blob folder", (op, path) => op === "syncDir" && path.includes("/blobs")],
+      ["write log", (op, path) => op === "write" && path.endsWith(LOG_FILE)],
+      ["fsync log", (op, path) => op === "sync" && path.endsWith(LOG_FILE)]
+    ]
+    for (const [name, matches] of steps) {
+      const dir = tempDir()
+      const fs = new FaultyFs()
+      let l3 = await open(dir, { fs })
+      await l3.put("k", randomBytes(100, 1), 1)
+      let fired = false
+      fs.fault = (op, path) => {
+        if (!fired && matches(op, path)) {
+          fired = true
+          throw fsError("ENOSPC")
+        }
+      }
+      const error = await l3.put("k", randomBytes(100, 2), 2).then(
+        () => undefined,
+        (e: unknown) => e
+      )
+      expect(fired, name).toBe(true)
+      expect(error, name).toBeInstanceOf(StorageError)
+      expect(await l3.get("k"), name).toEqual({ bytes: randomBytes(100, 1), version: 1 })
+      expect(await l3.put("k", randomBytes(100, 3), 3), name).toBe(true)
+      await l3.close()
+      l3 = await open(dir)
+      expect(await l3.get("k"), name).toEqual({ bytes: randomBytes(100, 3), version: 3 })
+      expect(blobFiles(dir), name).toEqual([hashBytes(randomBytes(100, 3))])
+      await l3.close()
+    }
+  })
+
   it("a failed log write or fsync is rolled back: the put is not replayed after reopen", async () => {
     for (const failing of ["write", "sync"] as const) {
       const dir = tempDir()
