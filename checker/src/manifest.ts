@@ -30,6 +30,10 @@ export interface ManifestRow {
   readonly wallMs: number | null
   readonly statesPerSecond: number | null
   readonly distinctPerSecond: number | null
+  /** CPU time and rates per CPU second: steadier than wall time on a shared machine. */
+  readonly cpuMs: number | null
+  readonly statesPerCpuSecond: number | null
+  readonly distinctPerCpuSecond: number | null
   readonly error?: string
 }
 
@@ -70,7 +74,10 @@ export async function runEntry(entry: ManifestEntry, root: string): Promise<Mani
       traceLength: r.trace ? r.trace.length : null,
       wallMs: Math.round(r.wallMs),
       statesPerSecond: perSecond(r.generated, r.wallMs),
-      distinctPerSecond: perSecond(r.distinct, r.wallMs)
+      distinctPerSecond: perSecond(r.distinct, r.wallMs),
+      cpuMs: Math.round(r.cpuMs),
+      statesPerCpuSecond: perSecond(r.generated, r.cpuMs),
+      distinctPerCpuSecond: perSecond(r.distinct, r.cpuMs)
     }
   } catch (e) {
     if (!(e instanceof CheckerError) && !(e instanceof EvalError)) throw e
@@ -87,6 +94,9 @@ export async function runEntry(entry: ManifestEntry, root: string): Promise<Mani
       wallMs: null,
       statesPerSecond: null,
       distinctPerSecond: null,
+      cpuMs: null,
+      statesPerCpuSecond: null,
+      distinctPerCpuSecond: null,
       error
     }
   }
@@ -94,7 +104,7 @@ export async function runEntry(entry: ManifestEntry, root: string): Promise<Mani
 
 /** Renders rows as a fixed-width table. */
 export function formatTable(rows: ManifestRow[]): string {
-  const head = ["name", "expect", "got", "generated", "distinct", "depth", "trace", "wall ms", "states/s", "distinct/s", ""]
+  const head = ["name", "expect", "got", "generated", "distinct", "depth", "trace", "wall ms", "states/s", "distinct/s", "cpu ms", "states/cpu-s", "distinct/cpu-s", ""]
   const cells = rows.map((r) => [
     r.name,
     r.expect,
@@ -106,10 +116,13 @@ export function formatTable(rows: ManifestRow[]): string {
     String(r.wallMs ?? "-"),
     String(r.statesPerSecond ?? "-"),
     String(r.distinctPerSecond ?? "-"),
+    String(r.cpuMs ?? "-"),
+    String(r.statesPerCpuSecond ?? "-"),
+    String(r.distinctPerCpuSecond ?? "-"),
     r.pass ? "PASS" : "FAIL"
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
-  const line = (c: string[]) => c.map((x, i) => (i >= 3 && i <= 9 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ").trimEnd()
+  const line = (c: string[]) => c.map((x, i) => (i >= 3 && i <= 12 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ").trimEnd()
   const out = [line(head), widths.map((w) => "-".repeat(w)).join("  ")]
   for (const c of cells) out.push(line(c))
   for (const r of rows) if (r.error) out.push(`${r.name}: ${r.error}`)
