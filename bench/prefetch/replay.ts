@@ -31,7 +31,10 @@ export interface ReplayStream {
 }
 
 export interface ReplayOptions {
+  /** Entries, or bytes when `byteCapacity`. */
   readonly capacity: number
+  /** Charge entries their size in bytes (needs `sizes`). Default false: unit size, as in ANCHORS.md. */
+  readonly byteCapacity?: boolean
   readonly prefetch: boolean
   readonly engine?: PrefetchEngineOptions
   /** Share of the capacity prefetched-unused entries may hold. Default 0.1. */
@@ -47,6 +50,7 @@ export interface ReplayOptions {
 export interface ReplayResult {
   readonly gets: number
   readonly hits: number
+  readonly misses: number
   readonly hitRatio: number
   /** Hit ratio over the gets after the warm-up share of the stream. */
   readonly steadyHitRatio: number
@@ -108,7 +112,12 @@ export function replay(stream: ReplayStream, options: ReplayOptions): ReplayResu
   const engine = options.prefetch ? new PrefetchEngine(options.engine) : undefined
   let clock = 0
   const budget = new PrefetchBudget({ maxInFlight: options.maxInFlight ?? 32, now: () => clock })
-  const cache = new SimCache(options.capacity, options.probationFraction ?? 0.1, (key) => engine?.recordEvicted(key))
+  const bySize = options.byteCapacity === true
+  if (bySize && stream.sizes === undefined) throw new Error(`${stream.name}: byte capacity needs sizes`)
+  const cache = new SimCache(options.capacity, options.probationFraction ?? 0.1, (key) => engine?.recordEvicted(key), bySize)
+  // The backing store's object sizes (what a prefetch of a key would install).
+  const storeSizes = new Map<string, number>()
+  if (bySize) for (let i = 0; i < n; i++) if (!storeSizes.has(stream.keys[i])) storeSizes.set(stream.keys[i], stream.sizes![i])
   const queue: InFlight[] = []
   let head = 0
   const inFlight = new Map<string, InFlight>()
@@ -126,7 +135,7 @@ export function replay(stream: ReplayStream, options: ReplayOptions): ReplayResu
       if (f.cancelled) continue
       inFlight.delete(f.key)
       budget.release(f.key)
-      const installed = privateKeys.exists(f.key) && cache.insertPrefetched(f.key, i)
+      const installed = privateKeys.exists(f.key) && cache.insertPrefetched(f.key, i, bySize ? (storeSizes.get(f.key) ?? Math.max(1, f.bytes)) : 1)
       engine!.recordCompleted(f.key, installed, f.bytes)
     }
     if (head > 4096 && head * 2 > queue.length) {
@@ -156,7 +165,7 @@ export function replay(stream: ReplayStream, options: ReplayOptions): ReplayResu
       if (kind !== undefined) engine.registerAgent(agentId, kind)
     }
     privateKeys.note(agentId, key, op === OP_PUT)
-    const hit = cache.access(key, i)
+    const hit = cache.access(key, i, bySize ? size : 1)
     if (op === OP_GET) {
       gets++
       if (hit) hits++
@@ -179,6 +188,7 @@ export function replay(stream: ReplayStream, options: ReplayOptions): ReplayResu
   return {
     gets,
     hits,
+    misses: gets - hits,
     hitRatio: gets === 0 ? 0 : hits / gets,
     steadyHitRatio: steadyGets === 0 ? 0 : steadyHits / steadyGets,
     prefetch:
@@ -197,8 +207,17 @@ export function replay(stream: ReplayStream, options: ReplayOptions): ReplayResu
 }
 
 /** The same stream through lru-cache (an independent exact LRU) at `capacity` entries. */
-export function replayLruCache(stream: ReplayStream, capacity: number, warmupFraction = 0.2): { hitRatio: number; steadyHitRatio: number } {
-  const cache = new LRUCache<string, true>({ max: capacity })
+export function replayLruCache(
+  stream: ReplayStream,
+  capacity: number,
+  options: { readonly warmupFraction?: number; readonly byteCapacity?: boolean } = {},
+): { hitRatio: number; steadyHitRatio: number; misses: number } {
+  const warmupFraction = options.warmupFraction ?? 0.2
+  const sizes = stream.sizes
+  const cache =
+    options.byteCapacity === true && sizes !== undefined
+      ? new LRUCache<string, number>({ maxSize: capacity, sizeCalculation: (v) => Math.max(1, v) })
+      : new LRUCache<string, number>({ max: capacity })
   const n = stream.keys.length
   const warmEnd = Math.floor(n * warmupFraction)
   const single = typeof stream.agents === "string" ? stream.agents : undefined
@@ -217,7 +236,7 @@ export function replayLruCache(stream: ReplayStream, capacity: number, warmupFra
     }
     privateKeys.note(agentId, key, op === OP_PUT)
     const hit = cache.get(key) !== undefined
-    if (!hit) cache.set(key, true)
+    if (!hit) cache.set(key, sizes === undefined ? 1 : sizes[i])
     if (op === OP_GET) {
       gets++
       if (hit) hits++
@@ -227,5 +246,5 @@ export function replayLruCache(stream: ReplayStream, capacity: number, warmupFra
       }
     }
   }
-  return { hitRatio: gets === 0 ? 0 : hits / gets, steadyHitRatio: steadyGets === 0 ? 0 : steadyHits / steadyGets }
+  return { hitRatio: gets === 0 ? 0 : hits / gets, steadyHitRatio: steadyGets === 0 ? 0 : steadyHits / steadyGets, misses: gets - hits }
 }
