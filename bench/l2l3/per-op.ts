@@ -36,6 +36,35 @@ function sink(v: unknown): void {
   if (v === undefined) sinkValue++
 }
 
+/** Accumulates per-operation times from several timing rounds (for interleaved comparisons). */
+export class LatencyRecorder {
+  readonly #h = histogram()
+
+  /** Times `count` synchronous calls of `op(start + k)` into this recorder. */
+  timeSync(op: (i: number) => unknown, start: number, count: number): void {
+    for (let i = start; i < start + count; i++) {
+      const t0 = process.hrtime.bigint()
+      const r = op(i)
+      this.#h.recordValue(Number(process.hrtime.bigint() - t0))
+      sink(r)
+    }
+  }
+
+  /** Times `count` sequential awaited calls of `op(start + k)` into this recorder. */
+  async timeAsync(op: (i: number) => Promise<unknown>, start: number, count: number): Promise<void> {
+    for (let i = start; i < start + count; i++) {
+      const t0 = process.hrtime.bigint()
+      const r = await op(i)
+      this.#h.recordValue(Number(process.hrtime.bigint() - t0))
+      sink(r)
+    }
+  }
+
+  summary(): OpLatency {
+    return summary(this.#h)
+  }
+}
+
 /** Times `samples` synchronous calls of `op(i)` after `warmup` untimed calls. */
 export function timeSync(op: (i: number) => unknown, samples: number, warmup = Math.ceil(samples / 10)): OpLatency {
   for (let i = 0; i < warmup; i++) sink(op(i))

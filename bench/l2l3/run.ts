@@ -20,7 +20,7 @@ import { L2Store, pakoCompressor, zlibCompressor } from "../../src/tiers/l2/inde
 import { openL3 } from "../../src/tiers/l3/index.js"
 import type { Compressor } from "../../src/types.js"
 import { serializedStates } from "./fixtures.js"
-import { timeAsync, timeSync, type OpLatency } from "./per-op.js"
+import { LatencyRecorder, type OpLatency } from "./per-op.js"
 
 const quick = process.argv.includes("--quick")
 const outIndex = process.argv.indexOf("--out")
@@ -47,39 +47,64 @@ interface L2Result {
   readonly config: string
   readonly compressor: string
   readonly compressThreshold: number
-  readonly valueBytesMean: number
   readonly storedBytes: number
   readonly rawBytes: number
   readonly compressionRatio: number
   readonly compressedEntries: number
   readonly get: OpLatency
   readonly set: OpLatency
+  /** This configuration's get p50 / p95 over the uncompressed store's, measured in the same rounds. */
+  readonly getP50VsUncompressed: number
+  readonly getP95VsUncompressed: number
   readonly meetsGetP95Target: boolean
 }
 
-function benchL2(config: string, compressor: Compressor, compressThreshold: number): L2Result {
-  const store = new L2Store({ maxBytes: 1 << 30, compressThreshold, compressor })
-  for (let i = 0; i < VALUES; i++) store.set(`k${i}`, values[i], 1)
+const ROUNDS = 10
+
+/**
+ * The three L2 configurations are measured in interleaved rounds (rotating order), so machine
+ * noise hits them alike and their ratios are meaningful even when absolute times are not.
+ */
+function benchL2(configs: readonly { name: string; compressor: Compressor; threshold: number }[]): L2Result[] {
   const keys = Array.from({ length: VALUES }, (_, i) => `k${i}`)
   const samples = quick ? 20_000 : 200_000
-  const visit = order(samples + samples / 10 + 1, VALUES)
-  const get = timeSync((i) => store.get(keys[visit[i]]), samples)
-  if (store.counters.misses !== 0) throw new Error("L2 bench: unexpected misses")
-  const footprint = { storedBytes: store.bytes, rawBytes: store.counters.rawBytes, compressedEntries: store.counters.compressedEntries }
-  let version = 2
   const setSamples = quick ? 5_000 : 50_000
-  const set = timeSync((i) => store.set(keys[visit[i]], values[visit[i]], version++), setSamples)
-  return {
-    config,
-    compressor: compressor.name,
-    compressThreshold,
-    valueBytesMean: Math.round(rawBytes / VALUES),
-    ...footprint,
-    compressionRatio: Math.round((footprint.rawBytes / footprint.storedBytes) * 1000) / 1000,
-    get,
-    set,
-    meetsGetP95Target: get.p95Us < L2_TARGET_P95_US
+  const visit = order(samples + setSamples, VALUES)
+  const runs = configs.map((c) => {
+    const store = new L2Store({ maxBytes: 1 << 30, compressThreshold: c.threshold, compressor: c.compressor })
+    for (let i = 0; i < VALUES; i++) store.set(keys[i], values[i], 1)
+    return { ...c, store, get: new LatencyRecorder(), set: new LatencyRecorder(), version: 2 }
+  })
+  for (const run of runs) for (let i = 0; i < samples / 10; i++) run.store.get(keys[visit[i]]) // JIT warm-up
+  const footprints = runs.map((r) => ({ storedBytes: r.store.bytes, rawBytes: r.store.counters.rawBytes, compressedEntries: r.store.counters.compressedEntries }))
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < runs.length; k++) {
+      const run = runs[(round + k) % runs.length]
+      run.get.timeSync((i) => run.store.get(keys[visit[i]]), (round * samples) / ROUNDS, samples / ROUNDS)
+    }
   }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < runs.length; k++) {
+      const run = runs[(round + k) % runs.length]
+      run.set.timeSync((i) => run.store.set(keys[visit[i]], values[visit[i]], run.version++), samples + (round * setSamples) / ROUNDS, setSamples / ROUNDS)
+    }
+  }
+  for (const run of runs) if (run.store.counters.misses !== 0) throw new Error("L2 bench: unexpected misses")
+  const gets = runs.map((r) => r.get.summary())
+  const baseline = gets[runs.findIndex((r) => r.threshold === Infinity)]
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100
+  return runs.map((run, i) => ({
+    config: run.name,
+    compressor: run.compressor.name,
+    compressThreshold: run.threshold,
+    ...footprints[i],
+    compressionRatio: Math.round((footprints[i].rawBytes / footprints[i].storedBytes) * 1000) / 1000,
+    get: gets[i],
+    set: run.set.summary(),
+    getP50VsUncompressed: ratio(gets[i].p50Us, baseline.p50Us),
+    getP95VsUncompressed: ratio(gets[i].p95Us, baseline.p95Us),
+    meetsGetP95Target: gets[i].p95Us < L2_TARGET_P95_US
+  }))
 }
 
 interface L3HitResult {
@@ -91,21 +116,37 @@ interface L3HitResult {
   readonly meetsGetP95Target: boolean
 }
 
-async function benchL3Hits(config: string, compressThreshold: number): Promise<L3HitResult> {
-  const dir = mkdtempSync(join(tmpdir(), "tiercache-bench-l3-"))
+/** L3 warm-cache hits for raw and deflated blobs, interleaved in rounds like L2. */
+async function benchL3Hits(configs: readonly { name: string; threshold: number }[]): Promise<L3HitResult[]> {
+  const dirs: string[] = []
   try {
-    const l3 = await openL3({ dir, maxBytes: 1 << 30, compressThreshold })
-    await Promise.all(values.map((v, i) => l3.put(`k${i}`, v, i + 1)))
-    for (let i = 0; i < VALUES; i++) await l3.get(`k${i}`) // warm the page cache
+    const runs = []
+    for (const c of configs) {
+      const dir = mkdtempSync(join(tmpdir(), "tiercache-bench-l3-"))
+      dirs.push(dir)
+      const l3 = await openL3({ dir, maxBytes: 1 << 30, compressThreshold: c.threshold })
+      await Promise.all(values.map((v, i) => l3.put(`k${i}`, v, i + 1)))
+      for (let i = 0; i < VALUES; i++) await l3.get(`k${i}`) // warm the page cache (and the JIT)
+      runs.push({ ...c, l3, get: new LatencyRecorder() })
+    }
     const samples = quick ? 5_000 : 30_000
-    const visit = order(samples + samples / 10 + 1, VALUES, 7)
-    const get = await timeAsync((i) => l3.get(`k${visit[i]}`), samples)
-    if (l3.counters.misses !== 0) throw new Error("L3 bench: unexpected misses")
-    const result = { config, compressThreshold, blobBytes: l3.bytes, rawBytes, get, meetsGetP95Target: get.p95Us < L3_TARGET_P95_US }
-    await l3.close()
-    return result
+    const visit = order(samples, VALUES, 7)
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < runs.length; k++) {
+        const run = runs[(round + k) % runs.length]
+        await run.get.timeAsync((i) => run.l3.get(`k${visit[i]}`), (round * samples) / ROUNDS, samples / ROUNDS)
+      }
+    }
+    const results: L3HitResult[] = []
+    for (const run of runs) {
+      if (run.l3.counters.misses !== 0) throw new Error("L3 bench: unexpected misses")
+      const get = run.get.summary()
+      results.push({ config: run.name, compressThreshold: run.threshold, blobBytes: run.l3.bytes, rawBytes, get, meetsGetP95Target: get.p95Us < L3_TARGET_P95_US })
+      await run.l3.close()
+    }
+    return results
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
   }
 }
 
@@ -158,14 +199,22 @@ async function benchPuts(concurrency: number, puts: number, fsync: boolean): Pro
   }
 }
 
-const l2 = [benchL2("pako", pakoCompressor, 1024), benchL2("zlib", zlibCompressor, 1024), benchL2("uncompressed", pakoCompressor, Infinity)]
+const l2 = benchL2([
+  { name: "pako", compressor: pakoCompressor, threshold: 1024 },
+  { name: "zlib", compressor: zlibCompressor, threshold: 1024 },
+  { name: "uncompressed", compressor: pakoCompressor, threshold: Infinity }
+])
 for (const r of l2) {
   console.log(
-    `L2 ${r.config.padEnd(12)} get p50 ${r.get.p50Us} µs  p95 ${r.get.p95Us} µs  p99 ${r.get.p99Us} µs | set p95 ${r.set.p95Us} µs | ratio ${r.compressionRatio} (${r.storedBytes} / ${r.rawBytes} B)`
+    `L2 ${r.config.padEnd(12)} get p50 ${r.get.p50Us} µs  p95 ${r.get.p95Us} µs  p99 ${r.get.p99Us} µs (p95 ${r.getP95VsUncompressed}x uncompressed) | ` +
+      `set p95 ${r.set.p95Us} µs | ratio ${r.compressionRatio} (${r.storedBytes} / ${r.rawBytes} B)`
   )
 }
 
-const l3Hits = [await benchL3Hits("raw blobs", Infinity), await benchL3Hits("deflated blobs", 1024)]
+const l3Hits = await benchL3Hits([
+  { name: "raw blobs", threshold: Infinity },
+  { name: "deflated blobs", threshold: 1024 }
+])
 for (const r of l3Hits) console.log(`L3 ${r.config.padEnd(14)} get p50 ${r.get.p50Us} µs  p95 ${r.get.p95Us} µs  p99 ${r.get.p99Us} µs | blob bytes ${r.blobBytes}`)
 
 const n = quick ? 300 : 2000

@@ -218,6 +218,25 @@ describe("L3 byte budget", () => {
     await l3.close()
   })
 
+  it("evicting a key whose blob is shared frees nothing until the blob's last key goes", async () => {
+    const dir = tempDir()
+    const l3 = await open(dir, { maxBytes: 3000 })
+    const shared = randomBytes(999, 1) // 1000 bytes stored with the format byte
+    await l3.put("a", shared, 1)
+    await l3.put("b", shared, 2)
+    await l3.put("c", randomBytes(999, 3), 3)
+    await l3.put("d", randomBytes(999, 4), 4)
+    expect(l3.bytes).toBe(3000)
+    expect(l3.counters.evictions).toBe(0)
+    await l3.put("e", randomBytes(999, 5), 5)
+    // LRU order a, b, c, d: evicting a alone frees nothing (b still uses the blob), so b goes too.
+    expect([..."abcde"].map((k) => l3.has(k))).toEqual([false, false, true, true, true])
+    expect(l3.counters.evictions).toBe(2)
+    expect(l3.bytes).toBe(3000)
+    await l3.close()
+    expect(blobFiles(dir)).not.toContain(hashBytes(shared))
+  })
+
   it("budget holds under concurrent puts", async () => {
     const l3 = await open(tempDir(), { maxBytes: 50_000 })
     await Promise.all(Array.from({ length: 100 }, (_, i) => l3.put(`k${i}`, randomBytes(1000 + i, i), i + 1)))
