@@ -29,7 +29,7 @@ export const QUICK_TRACES = [
   "adaptsize_request",
 ]
 const PCTS = [1, 5, 10]
-export const TARGETS = { meanRegret: 1, maxRegret: 5, belowLru: 1 }
+import { TARGETS } from "./targets.js"
 
 interface Args {
   quick: boolean

@@ -67,6 +67,17 @@ export class HillClimber {
     return this.move(amount)
   }
 
+  /**
+   * Jumps to `share` (e.g. the setting a shadow simulation showed to be better) and restarts the
+   * search from there with a full step in the same direction as the jump.
+   */
+  jumpTo(share: number): void {
+    const direction = share >= this.window ? 1 : -1
+    this.window = Math.min(this.options.max, Math.max(this.options.min, share))
+    this.step = this.options.step * direction
+    this.previousHitRate = Number.NaN
+  }
+
   private move(amount: number): number {
     const next = Math.min(this.options.max, Math.max(this.options.min, this.window + amount))
     // At a bound, keep pushing toward it only if it helps: flip the step so the next sample probes inward.

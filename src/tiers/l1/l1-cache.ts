@@ -24,6 +24,7 @@ import type { Version } from "../../types.js"
 import { FrequencySketch } from "./frequency-sketch.js"
 import { hashKey } from "./hash-key.js"
 import { DEFAULT_CLIMBER, HillClimber, type HillClimberOptions } from "./hill-climber.js"
+import { ShadowCache } from "./shadow-cache.js"
 
 /** Tuning of the admission policy. Defaults are the ones measured in bench/results/hitratio.md. */
 export interface L1PolicyOptions {
@@ -33,12 +34,30 @@ export interface L1PolicyOptions {
   readonly window?: number
   /** Protected share of the main area, 0..1 (default 0.8). */
   readonly protectedShare?: number
+  /** Sketch increments between two agings, as a multiple of the entry capacity (default 16;
+   * Caffeine uses 10, but loops a little longer than the cache need the longer memory: see hitratio.md). */
+  readonly sketchSampleFactor?: number
   /** Bloom-filter doorkeeper in front of the sketch (default false). */
   readonly doorkeeper?: boolean
   /** Requests per climber sample (default 10 × entry capacity, at least 64... see `samplePeriodFor`). */
   readonly samplePeriod?: number
   /** Climber constants (default: Caffeine's). */
   readonly climber?: Partial<HillClimberOptions>
+  /**
+   * Simulate an LRU and a small-window W-TinyLFU beside the real cache on a hash sample of the keys
+   * and jump the window to whichever clearly wins (default true; needs `adaptive`). See shadow-cache.ts.
+   */
+  readonly shadows?: boolean
+  /** Target entries per shadow: the key sample rate is a power of two ≈ shadowEntries / capacity (default 512). */
+  readonly shadowEntries?: number
+  /** A shadow must beat the real cache by this share of the sampled requests to trigger a jump (default 0.01). */
+  readonly shadowMargin?: number
+  /** Window share of the frequency-biased shadow (default 0.01). */
+  readonly shadowWindow?: number
+  /** Duel period in sampled requests, as a multiple of the shadow capacity (default 2). */
+  readonly shadowPeriod?: number
+  /** Consecutive duel wins a shadow needs before the window jumps to its setting (default 2). */
+  readonly shadowConfirm?: number
   /** Seed of the admission jitter (deterministic replays in tests and benchmarks). */
   readonly seed?: number
 }
@@ -94,6 +113,8 @@ const INITIAL_SLOTS = 1024
 /** A candidate this popular may still be admitted at random (1/128): defeats hash-flooding (Caffeine). */
 const ADMIT_JITTER_THRESHOLD = 6
 
+/** Sketch agings happen every 16 × capacity increments (chosen with bench/hitratio/tune.ts). */
+const DEFAULT_SKETCH_SAMPLE_FACTOR = 16
 /** Climber samples last 10 × capacity requests (Caffeine) but no fewer than this. */
 const MIN_SAMPLE_PERIOD = 256
 
@@ -137,6 +158,17 @@ export class L1Cache<V> implements L1Tier<V> {
   private protectedBytes = 0
   private totalBytes = 0
   private rng: number
+  // Shadow duel (allocated only when adaptive and shadows are on).
+  private shadowLru: ShadowCache | undefined
+  private shadowLfu: ShadowCache | undefined
+  /** A key is in the shadow sample when its hash is below this (2^32 = every key). */
+  private sampleLimit = 0
+  private sampledHits = 0
+  private sampledRequests = 0
+  private duelPeriod = 0
+  /** Which shadow won the last duel (0 none, 1 LRU, 2 small window) and how many in a row. */
+  private lastWinner = 0
+  private winStreak = 0
   /** The last missed key and its hash: the `set` that usually follows a miss need not hash again. */
   private lastMissKey: string | undefined = undefined
   private lastMissHash = 0
@@ -189,7 +221,6 @@ export class L1Cache<V> implements L1Tier<V> {
       this.prev[q] = q
     }
     this.sketch = this.newSketch()
-    this.samplePeriod = this.samplePeriodFor(this.capacity)
 
     const adaptive = this.policy.adaptive ?? true
     const climberOptions: HillClimberOptions = {
@@ -198,6 +229,7 @@ export class L1Cache<V> implements L1Tier<V> {
       ...this.policy.climber,
     }
     this.climber = adaptive ? new HillClimber(climberOptions) : undefined
+    this.samplePeriod = this.samplePeriodFor(this.capacity)
     this.windowShare = climberOptions.initial
     this.protectedShare = this.policy.protectedShare ?? 0.8
     this.updateLimits()
@@ -254,12 +286,14 @@ export class L1Cache<V> implements L1Tier<V> {
       return undefined
     }
     this.counters.hits++
-    this.sketch.increment(this.hashes[slot])
+    const hash = this.hashes[slot]
+    this.sketch.increment(hash)
     if (this.flags[slot] !== 0) this.firstUse(slot)
     else this.touch(slot)
     if (this.ownerNext !== undefined) this.ownerTouch(slot)
     this.sampleHits++
-    if (this.climber !== undefined && this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
+    if (hash < this.sampleLimit) this.shadowAccess(hash, 1)
+    if (this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
     return this.valueList[slot]
   }
 
@@ -282,6 +316,11 @@ export class L1Cache<V> implements L1Tier<V> {
   wasPrefetched(key: string): boolean {
     const slot = this.index.get(key)
     return slot !== undefined && (this.flags[slot] & PREFETCHED) !== 0
+  }
+
+  /** The slot index holding `key`, or -1 (diagnostics and tests: a replacement keeps its slot). */
+  slotOf(key: string): number {
+    return this.index.get(key) ?? NONE
   }
 
   /** Bytes currently held by entries of `owner` (0 without the `owners` option). */
@@ -374,7 +413,8 @@ export class L1Cache<V> implements L1Tier<V> {
     this.lastMissHash = hash
     this.sketch.increment(hash)
     this.sampleMisses++
-    if (this.climber !== undefined && this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
+    if (hash < this.sampleLimit) this.shadowAccess(hash, 0)
+    if (this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
   }
 
   // ---- insertion and replacement ----------------------------------------------------------------
@@ -407,6 +447,8 @@ export class L1Cache<V> implements L1Tier<V> {
 
   private replace(slot: number, value: V, bytes: number, version: Version, prefetched: boolean, owner: number): void {
     const old = this.sizes[slot]
+    // Owner bytes come off at the old size, before `sizes` changes.
+    if (this.ownerOf !== undefined) this.ownerRemove(slot)
     this.valueList[slot] = value
     this.versions[slot] = version
     this.sizes[slot] = bytes
@@ -414,10 +456,7 @@ export class L1Cache<V> implements L1Tier<V> {
     const q = this.queue[slot]
     if (q === WINDOW) this.windowBytes += bytes - old
     else if (q === PROTECTED) this.protectedBytes += bytes - old
-    if (this.ownerOf !== undefined) {
-      this.ownerRemove(slot)
-      this.ownerAdd(slot, owner, bytes)
-    }
+    if (this.ownerOf !== undefined) this.ownerAdd(slot, owner, bytes)
     if (!prefetched) {
       // A demand write: an access for the policy; it also ends the entry's "prefetched" status.
       this.sketch.increment(this.hashes[slot])
@@ -444,6 +483,7 @@ export class L1Cache<V> implements L1Tier<V> {
   private evictIfNeeded(): void {
     this.drainWindow()
     if (!this.overBudget()) return
+    if (this.shadowLru === undefined && this.climber !== undefined && (this.policy.shadows ?? true)) this.startShadows()
     if (this.overCount > 0) this.evictOverQuotaOwners()
     if (this.prefetchedResident > 0) this.evictUnusedPrefetched()
     if (this.overBudget()) this.evictFromMain()
@@ -609,10 +649,67 @@ export class L1Cache<V> implements L1Tier<V> {
 
   // ---- adaptation -------------------------------------------------------------------------------
 
+  /** One hill-climbing step on the hit rate since the previous step. */
   private climb(): void {
     const share = this.climber!.sample(this.sampleHits, this.sampleMisses)
     this.sampleHits = 0
     this.sampleMisses = 0
+    this.resizeWindow(share)
+  }
+
+  /**
+   * Starts the shadow duel once the cache is full (its entry count is now the capacity the shadows
+   * model). From then on the window moves only at the end of each duel period.
+   */
+  private startShadows(): void {
+    const capacity = this.index.size
+    const target = this.policy.shadowEntries ?? 512
+    let rate = 1
+    while (capacity / (rate * 2) >= target) rate *= 2
+    const sampled = capacity / rate
+    this.shadowLru = new ShadowCache(sampled, 1, this.sketch)
+    this.shadowLfu = new ShadowCache(sampled, this.policy.shadowWindow ?? 0.01, this.sketch)
+    this.sampleLimit = 2 ** 32 / rate
+    this.duelPeriod = Math.max(64, Math.round((this.policy.shadowPeriod ?? 2) * sampled))
+  }
+
+  /** A sampled request: replay it in both shadows; at the end of a period, move the window. */
+  private shadowAccess(hash: number, hit: number): void {
+    this.sampledHits += hit
+    this.shadowLru!.access(hash)
+    this.shadowLfu!.access(hash)
+    if (++this.sampledRequests >= this.duelPeriod) this.duel()
+  }
+
+  /**
+   * Jump to a shadow's window share when it clearly beat the real cache over the period (paired
+   * comparison on the same sampled requests). Fine-tuning between jumps is the climber's job.
+   */
+  private duel(): void {
+    const real = this.sampledHits
+    const lru = this.shadowLru!.takeHits()
+    const lfu = this.shadowLfu!.takeHits()
+    const margin = (this.policy.shadowMargin ?? 0.01) * this.sampledRequests
+    this.sampledHits = 0
+    this.sampledRequests = 0
+    let winner = 0
+    if (lru > real + margin && lru >= lfu) winner = 1
+    else if (lfu > real + margin && lfu > lru) winner = 2
+    // One period can be luck; act only when the same shadow wins periods in a row.
+    const streak = winner !== 0 && winner === this.lastWinner ? this.winStreak + 1 : 1
+    this.lastWinner = winner
+    this.winStreak = streak
+    const target = winner === 1 ? 1 : this.policy.shadowWindow ?? 0.01
+    if (winner !== 0 && streak >= (this.policy.shadowConfirm ?? 2) && target !== this.windowShare) {
+      this.climber!.jumpTo(target)
+      this.sampleHits = 0
+      this.sampleMisses = 0
+      this.resizeWindow(this.climber!.window)
+    }
+  }
+
+  /** Applies a new window share: a larger window takes main's coldest entries, a smaller one drains. */
+  private resizeWindow(share: number): void {
     if (share === this.windowShare) return
     const grew = share > this.windowShare
     this.windowShare = share
@@ -653,11 +750,16 @@ export class L1Cache<V> implements L1Tier<V> {
   }
 
   private samplePeriodFor(capacity: number): number {
+    if (this.climber === undefined) return Number.POSITIVE_INFINITY
     return this.policy.samplePeriod ?? Math.max(MIN_SAMPLE_PERIOD, 10 * capacity)
   }
 
   private newSketch(): FrequencySketch {
-    return new FrequencySketch({ capacity: this.capacity, doorkeeper: this.policy.doorkeeper ?? false })
+    return new FrequencySketch({
+      capacity: this.capacity,
+      sampleSize: (this.policy.sketchSampleFactor ?? DEFAULT_SKETCH_SAMPLE_FACTOR) * this.capacity,
+      doorkeeper: this.policy.doorkeeper ?? false,
+    })
   }
 
   // ---- slots ------------------------------------------------------------------------------------
@@ -700,6 +802,10 @@ export class L1Cache<V> implements L1Tier<V> {
     const sketch = this.newSketch()
     for (let slot = FIRST_SLOT; slot < this.fresh; slot++) if (this.keyList[slot] !== undefined) sketch.increment(this.hashes[slot])
     this.sketch = sketch
+    if (this.shadowLru !== undefined) {
+      this.shadowLru.sketch = sketch
+      this.shadowLfu!.sketch = sketch
+    }
     this.samplePeriod = this.samplePeriodFor(capacity)
   }
 

@@ -1,0 +1,192 @@
+/**
+ * A key-less "shadow" W-TinyLFU with a fixed window share, simulated beside the real L1 on a
+ * spatial sample of the keys, to tell the real cache which way to move its window.
+ *
+ * Why: hill climbing alone must wait for whole sample periods and compare *different* stretches of
+ * the request stream, so it is slow and noisy on short or phase-changing workloads (the agent
+ * trace needs a ~100 % window, LIRS loop traces a ~1 % one). Shadows with the extreme settings see
+ * the *same* requests as the real cache, so "LRU would have hit more here" is a paired, low-noise
+ * signal. This is the miniature-simulation idea of Waldspurger et al., "Cache Modeling and
+ * Optimization using Miniature Simulations" (USENIX ATC 2017): simulate alternatives on a hash-
+ * sampled subset of keys (rate 1/R) with capacity scaled by 1/R, and adopt the winner's setting.
+ *
+ * Entries are identified by their 32-bit key hash only (collisions merely blur a simulation), held
+ * in an open-addressing table with backward-shift deletion, links in typed arrays: a shadow access
+ * never allocates. The frequency sketch is the real cache's: it depends only on the request stream.
+ */
+import type { FrequencySketch } from "./frequency-sketch.js"
+
+const WINDOW = 0
+const PROBATION = 1
+const PROTECTED = 2
+const FIRST = 3
+const EMPTY = 0
+
+export class ShadowCache {
+  /** Hits since the last `takeHits`. */
+  hits = 0
+  private readonly capacity: number
+  private readonly windowMax: number
+  private readonly protectedMax: number
+  private windowCount = 0
+  private protectedCount = 0
+  private count = 0
+  private readonly next: Int32Array
+  private readonly prev: Int32Array
+  private readonly queue: Uint8Array
+  private readonly slotHash: Uint32Array
+  /** Open addressing: `tableKey` holds hash | 1 (0 = empty), `tableSlot` the slot. */
+  private readonly tableKey: Uint32Array
+  private readonly tableSlot: Int32Array
+  private readonly tableMask: number
+  private freeTop = 0
+  private readonly freeSlots: Int32Array
+
+  constructor(
+    capacity: number,
+    windowShare: number,
+    /** The real cache's sketch (replaced when the real cache grows and rebuilds it). */
+    public sketch: FrequencySketch,
+  ) {
+    this.capacity = Math.max(1, Math.round(capacity))
+    this.windowMax = Math.max(1, Math.round(windowShare * this.capacity))
+    this.protectedMax = Math.floor(0.8 * (this.capacity - this.windowMax))
+    const n = this.capacity + 1 + FIRST
+    this.next = new Int32Array(n)
+    this.prev = new Int32Array(n)
+    this.queue = new Uint8Array(n)
+    this.slotHash = new Uint32Array(n)
+    this.freeSlots = new Int32Array(n)
+    for (let s = n - 1; s >= FIRST; s--) this.freeSlots[this.freeTop++] = s
+    for (let q = WINDOW; q <= PROTECTED; q++) {
+      this.next[q] = q
+      this.prev[q] = q
+    }
+    let size = 4
+    while (size < n * 2) size *= 2
+    this.tableKey = new Uint32Array(size)
+    this.tableSlot = new Int32Array(size)
+    this.tableMask = size - 1
+  }
+
+  /** Simulates one request for the key with this hash (already recorded in the shared sketch). */
+  access(hash: number): void {
+    const slot = this.lookup(hash)
+    if (slot !== -1) {
+      this.hits++
+      const q = this.queue[slot]
+      this.unlink(slot)
+      if (q === PROBATION) {
+        this.linkLast(PROTECTED, slot)
+        if (++this.protectedCount > this.protectedMax) {
+          const demoted = this.next[PROTECTED]
+          this.unlink(demoted)
+          this.protectedCount--
+          this.linkLast(PROBATION, demoted)
+        }
+      } else {
+        this.linkLast(q, slot)
+      }
+      return
+    }
+    const fresh = this.freeSlots[--this.freeTop]
+    this.slotHash[fresh] = hash
+    this.insertKey(hash, fresh)
+    this.linkLast(WINDOW, fresh)
+    this.count++
+    if (++this.windowCount > this.windowMax) {
+      const candidate = this.next[WINDOW]
+      this.unlink(candidate)
+      this.windowCount--
+      this.linkLast(PROBATION, candidate)
+      if (this.count > this.capacity) {
+        let victim = this.next[PROBATION]
+        if (victim === candidate) {
+          // Probation held only the candidate: the victim comes from protected when there is one.
+          victim = this.next[PROTECTED] === PROTECTED ? candidate : this.next[PROTECTED]
+        }
+        const loser =
+          victim === candidate || this.sketch.frequency(this.slotHash[candidate]) > this.sketch.frequency(this.slotHash[victim])
+            ? victim
+            : candidate
+        this.drop(loser)
+      }
+    }
+  }
+
+  /** Returns the hits counted since the previous call and restarts the count. */
+  takeHits(): number {
+    const h = this.hits
+    this.hits = 0
+    return h
+  }
+
+  private drop(slot: number): void {
+    if (this.queue[slot] === PROTECTED) this.protectedCount--
+    else if (this.queue[slot] === WINDOW) this.windowCount--
+    this.unlink(slot)
+    this.deleteKey(this.slotHash[slot])
+    this.freeSlots[this.freeTop++] = slot
+    this.count--
+  }
+
+  private lookup(hash: number): number {
+    const k = (hash | 1) >>> 0
+    let i = hash & this.tableMask
+    for (;;) {
+      const t = this.tableKey[i]
+      if (t === EMPTY) return -1
+      if (t === k) return this.tableSlot[i]
+      i = (i + 1) & this.tableMask
+    }
+  }
+
+  private insertKey(hash: number, slot: number): void {
+    const k = (hash | 1) >>> 0
+    let i = hash & this.tableMask
+    while (this.tableKey[i] !== EMPTY) i = (i + 1) & this.tableMask
+    this.tableKey[i] = k
+    this.tableSlot[i] = slot
+  }
+
+  /** Linear-probing delete with backward shift, so lookups never need tombstones. */
+  private deleteKey(hash: number): void {
+    const k = (hash | 1) >>> 0
+    const mask = this.tableMask
+    let i = hash & mask
+    while (this.tableKey[i] !== k) {
+      if (this.tableKey[i] === EMPTY) return
+      i = (i + 1) & mask
+    }
+    let j = i
+    for (;;) {
+      j = (j + 1) & mask
+      const t = this.tableKey[j]
+      if (t === EMPTY) break
+      const home = this.slotHash[this.tableSlot[j]] & mask
+      // Move j back into the hole at i unless its home lies cyclically in (i, j].
+      if (i <= j ? home <= i || home > j : home <= i && home > j) {
+        this.tableKey[i] = t
+        this.tableSlot[i] = this.tableSlot[j]
+        i = j
+      }
+    }
+    this.tableKey[i] = EMPTY
+  }
+
+  private unlink(slot: number): void {
+    const p = this.prev[slot]
+    const n = this.next[slot]
+    this.next[p] = n
+    this.prev[n] = p
+  }
+
+  private linkLast(q: number, slot: number): void {
+    const tail = this.prev[q]
+    this.next[tail] = slot
+    this.prev[slot] = tail
+    this.next[slot] = q
+    this.prev[q] = slot
+    this.queue[slot] = q
+  }
+}
