@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest"
+import { FrequencySketch } from "../../../src/tiers/l1/frequency-sketch.js"
+import { hashKey } from "../../../src/tiers/l1/hash-key.js"
+import { HillClimber, DEFAULT_CLIMBER } from "../../../src/tiers/l1/hill-climber.js"
+import { ShadowCache } from "../../../src/tiers/l1/shadow-cache.js"
+
+describe("hashKey", () => {
+  it("is deterministic, unsigned 32-bit, and spreads similar keys", () => {
+    expect(hashKey("agent-1:file.py")).toBe(hashKey("agent-1:file.py"))
+    const seen = new Set<number>()
+    let inRange = true
+    for (let i = 0; i < 10_000; i++) {
+      const h = hashKey(`key${i}`)
+      inRange &&= Number.isInteger(h) && h >= 0 && h < 2 ** 32
+      seen.add(h)
+    }
+    expect(inRange).toBe(true)
+    expect(seen.size).toBeGreaterThan(9_990)
+  })
+})
+
+describe("FrequencySketch", () => {
+  it("counts up to 15 and saturates", () => {
+    const s = new FrequencySketch({ capacity: 1024, sampleSize: 1e9 })
+    const h = hashKey("hot")
+    for (let i = 0; i < 10; i++) s.increment(h)
+    expect(s.frequency(h)).toBe(10)
+    for (let i = 0; i < 100; i++) s.increment(h)
+    expect(s.frequency(h)).toBe(15)
+    expect(s.frequency(hashKey("never seen"))).toBe(0)
+  })
+
+  it("ages by halving every counter after sampleSize increments", () => {
+    const s = new FrequencySketch({ capacity: 1024, sampleSize: 1000 })
+    const hot = hashKey("hot")
+    for (let i = 0; i < 12; i++) s.increment(hot)
+    expect(s.resets).toBe(0)
+    // Fill the sample with other keys: the 1000th counted increment triggers the reset.
+    for (let i = 0; s.resets === 0; i++) s.increment(hashKey(`k${i}`))
+    expect(s.resets).toBe(1)
+    expect(s.frequency(hot)).toBe(6)
+    s.reset()
+    expect(s.frequency(hot)).toBe(3)
+  })
+
+  it("with a doorkeeper, a key's first sighting does not reach the counters", () => {
+    const s = new FrequencySketch({ capacity: 1024, sampleSize: 1e9, doorkeeper: true })
+    const h = hashKey("once")
+    expect(s.frequency(h)).toBe(0)
+    s.increment(h)
+    expect(s.frequency(h)).toBe(1) // doorkeeper bit only
+    s.increment(h)
+    expect(s.frequency(h)).toBe(2)
+    s.reset()
+    expect(s.frequency(h)).toBe(0) // counter 1 halved to 0, doorkeeper cleared
+  })
+
+  it("keeps estimates of distinct keys mostly separate (count-min over-estimates only)", () => {
+    const s = new FrequencySketch({ capacity: 512, sampleSize: 1e9 })
+    for (let i = 0; i < 512; i++) for (let j = 0; j < (i % 4); j++) s.increment(hashKey(`k${i}`))
+    let exact = 0
+    for (let i = 0; i < 512; i++) {
+      const f = s.frequency(hashKey(`k${i}`))
+      expect(f).toBeGreaterThanOrEqual(i % 4)
+      if (f === i % 4) exact++
+    }
+    expect(exact).toBeGreaterThan(480)
+  })
+})
+
+describe("HillClimber", () => {
+  it("keeps its direction while the hit rate improves and turns when it worsens", () => {
+    const c = new HillClimber({ ...DEFAULT_CLIMBER, initial: 0.5, restartThreshold: 1 })
+    const w0 = c.sample(50, 50) // first sample: one step up
+    expect(w0).toBeCloseTo(0.5 + DEFAULT_CLIMBER.step)
+    const w1 = c.sample(60, 40) // better: continue up
+    expect(w1).toBeGreaterThan(w0)
+    const w2 = c.sample(40, 60) // worse: turn down
+    expect(w2).toBeLessThan(w1)
+  })
+
+  it("stays within [min, max] and restarts its step after jumpTo", () => {
+    const c = new HillClimber({ ...DEFAULT_CLIMBER, initial: 0.99 })
+    for (let i = 0; i < 20; i++) {
+      const w = c.sample(i, 100 - i)
+      expect(w).toBeLessThanOrEqual(1)
+      expect(w).toBeGreaterThanOrEqual(0)
+    }
+    c.jumpTo(0.01)
+    expect(c.window).toBe(0.01)
+  })
+})
+
+describe("ShadowCache", () => {
+  it("with a 100 % window is exactly LRU", () => {
+    const sketch = new FrequencySketch({ capacity: 64 })
+    const shadow = new ShadowCache(64, 1, sketch)
+    const lru = new Map<number, true>()
+    let lruHits = 0
+    let x = 7
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0
+      const h = hashKey(`k${(x >>> 8) % 200}`)
+      sketch.increment(h)
+      shadow.access(h)
+      if (lru.delete(h)) lruHits++
+      else if (lru.size >= 64) lru.delete(lru.keys().next().value as number)
+      lru.set(h, true)
+    }
+    expect(shadow.takeHits()).toBe(lruHits)
+    expect(shadow.takeHits()).toBe(0)
+  })
+
+  it("with a small window resists a scan like the real W-TinyLFU", () => {
+    const sketch = new FrequencySketch({ capacity: 100 })
+    const small = new ShadowCache(100, 0.01, sketch)
+    const lru = new ShadowCache(100, 1, sketch)
+    const run = (h: number): void => {
+      sketch.increment(h)
+      small.access(h)
+      lru.access(h)
+    }
+    for (let r = 0; r < 5; r++) for (let i = 0; i < 80; i++) run(hashKey(`hot${i}`))
+    for (let i = 0; i < 1000; i++) run(hashKey(`scan${i}`))
+    small.takeHits()
+    lru.takeHits()
+    for (let i = 0; i < 80; i++) run(hashKey(`hot${i}`))
+    expect(small.takeHits()).toBeGreaterThanOrEqual(75)
+    expect(lru.takeHits()).toBe(0)
+  })
+})
