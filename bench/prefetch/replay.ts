@@ -10,7 +10,8 @@ import { LRUCache } from "lru-cache"
 import { PrefetchBudget } from "../../src/prefetch/prefetch-budget.js"
 import { PrefetchEngine, type PrefetchEngineOptions } from "../../src/prefetch/prefetch-engine.js"
 import type { PrefetchCounters } from "../../src/prefetch/prefetch-metrics.js"
-import { SimCache } from "./sim-cache.js"
+import { L1Model } from "./l1-model.js"
+import { SimCache, type CacheModel } from "./sim-cache.js"
 
 export const OP_GET = 0
 export const OP_PUT = 1
@@ -37,7 +38,9 @@ export interface ReplayOptions {
   readonly byteCapacity?: boolean
   readonly prefetch: boolean
   readonly engine?: PrefetchEngineOptions
-  /** Share of the capacity prefetched-unused entries may hold. Default 0.1. */
+  /** Cache model: exact LRU with a probation area (default), or the real L1 (W-TinyLFU). */
+  readonly model?: "lru" | "l1"
+  /** Share of the capacity prefetched-unused entries may hold (LRU model). Default 0.1. */
   readonly probationFraction?: number
   /** Ops between issuing a prefetch and its completion. Default 8. */
   readonly latency?: number
@@ -114,7 +117,11 @@ export function replay(stream: ReplayStream, options: ReplayOptions): ReplayResu
   const budget = new PrefetchBudget({ maxInFlight: options.maxInFlight ?? 32, now: () => clock })
   const bySize = options.byteCapacity === true
   if (bySize && stream.sizes === undefined) throw new Error(`${stream.name}: byte capacity needs sizes`)
-  const cache = new SimCache(options.capacity, options.probationFraction ?? 0.1, (key) => engine?.recordEvicted(key), bySize)
+  const onEvict = (key: string): void => engine?.recordEvicted(key)
+  const cache: CacheModel =
+    options.model === "l1"
+      ? new L1Model(options.capacity, onEvict, bySize)
+      : new SimCache(options.capacity, options.probationFraction ?? 0.1, onEvict, bySize)
   // The backing store's object sizes (what a prefetch of a key would install).
   const storeSizes = new Map<string, number>()
   if (bySize) for (let i = 0; i < n; i++) if (!storeSizes.has(stream.keys[i])) storeSizes.set(stream.keys[i], stream.sizes![i])

@@ -64,6 +64,8 @@ const SINGLE_ENGINE: PrefetchEngineOptions = { agentContexts: 1 << 16 }
 /** Ops between issue and completion: other agents' requests in between (agent streams), or the next request (one stream). */
 const AGENT_LATENCY = 8
 const SINGLE_LATENCY = 1
+/** Traces up to this many requests are also replayed through the real L1. */
+const L1_MAX_REQUESTS = 300_000
 
 function prefetchSummary(r: ReplayResult, off: ReplayResult) {
   const c = r.prefetch!.counters
@@ -125,6 +127,8 @@ function runGenerator(ops: number) {
     const lru = replayLruCache(g.stream, capacity)
     const on = replay(g.stream, { capacity, prefetch: true, latency: AGENT_LATENCY, engine: AGENT_ENGINE })
     if (lru.misses !== off.misses) throw new Error(`generator @${capacity}: own LRU ${off.misses} ≠ lru-cache ${lru.misses} misses`)
+    const l1Off = replay(g.stream, { capacity, prefetch: false, model: "l1" })
+    const l1On = replay(g.stream, { capacity, prefetch: true, model: "l1", latency: AGENT_LATENCY, engine: AGENT_ENGINE })
     const row = {
       capacity,
       capacityShareOfUniqueKeys: r3(capacity / g.uniqueKeys),
@@ -133,6 +137,9 @@ function runGenerator(ops: number) {
       steadyHitOff: pct(off.steadyHitRatio),
       steadyHitLruCache: pct(lru.steadyHitRatio),
       steadyHitOn: pct(on.steadyHitRatio),
+      steadyHitL1Off: pct(l1Off.steadyHitRatio),
+      steadyHitL1On: pct(l1On.steadyHitRatio),
+      accuracyL1On: r3(toPrefetchStats(l1On.prefetch!.counters).accuracy),
       prefetch: prefetchSummary(on, off),
       elapsedMsOn: Math.round(on.elapsedMs),
     }
@@ -198,6 +205,12 @@ function runTraces(selected: string[] | "all") {
         latency: perAgent ? AGENT_LATENCY : SINGLE_LATENCY,
         engine: perAgent ? AGENT_ENGINE : SINGLE_ENGINE,
       })
+      // The real L1 (W-TinyLFU) as well, where the trace is small enough to afford the extra runs.
+      const withL1 = t.keys.length <= L1_MAX_REQUESTS
+      const l1Off = withL1 ? replay(stream, { capacity, prefetch: false, model: "l1" }) : undefined
+      const l1On = withL1
+        ? replay(stream, { capacity, prefetch: true, model: "l1", latency: perAgent ? AGENT_LATENCY : SINGLE_LATENCY, engine: perAgent ? AGENT_ENGINE : SINGLE_ENGINE })
+        : undefined
       const a = anchors.get(`${name}@${p}%`)
       const row = {
         trace: name,
@@ -209,6 +222,8 @@ function runTraces(selected: string[] | "all") {
         hitLruCache: pct(lru.hitRatio),
         hitOn: pct(on.hitRatio),
         delta: Math.round((on.hitRatio - off.hitRatio) * 10000) / 100,
+        hitL1Off: l1Off === undefined ? undefined : pct(l1Off.hitRatio),
+        hitL1On: l1On === undefined ? undefined : pct(l1On.hitRatio),
         anchorLru: a?.lru,
         anchorBestOnline: a?.best,
         anchorOpt: a?.opt,
@@ -288,26 +303,26 @@ function markdown(result: ReturnType<typeof collect>): string {
       `Ceiling: ${pct(g.coldMissShareSteady)} % of steady-state gets are first touches of a key (noise, Zipf tails), so no cache that only keeps what was seen can exceed **${g.ceilingWithoutColdPrediction} %**; prefetch can only pass it by predicting never-seen keys (sequential file reads).`,
       "",
     )
-    L.push("| capacity | % of keys | steady hit off (LRU) | lru-cache | steady hit on | Δ | accuracy | FP rate | coverage | miss reduction | timeliness | issued | throttled |")
-    L.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    L.push("| capacity | % of keys | steady hit off (LRU) | lru-cache | steady hit on | Δ | accuracy | FP rate | coverage | miss reduction | timeliness | issued | throttled | L1 off | L1 on | L1 accuracy |")
+    L.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for (const r of g.rows) {
       const p = r.prefetch
       L.push(
-        `| ${r.capacity} | ${pct(r.capacityShareOfUniqueKeys)} | ${r.steadyHitOff} | ${r.steadyHitLruCache} | ${r.steadyHitOn} | ${(r.steadyHitOn - r.steadyHitOff).toFixed(2)} | ${pct(p.accuracy)} | ${pct(p.falsePositiveRate)} | ${pct(p.coverage)} | ${pct(p.missReduction)} | ${pct(p.timeliness)} | ${p.issued} | ${pct(p.throttledShare)} % |`,
+        `| ${r.capacity} | ${pct(r.capacityShareOfUniqueKeys)} | ${r.steadyHitOff} | ${r.steadyHitLruCache} | ${r.steadyHitOn} | ${(r.steadyHitOn - r.steadyHitOff).toFixed(2)} | ${pct(p.accuracy)} | ${pct(p.falsePositiveRate)} | ${pct(p.coverage)} | ${pct(p.missReduction)} | ${pct(p.timeliness)} | ${p.issued} | ${pct(p.throttledShare)} % | ${r.steadyHitL1Off} | ${r.steadyHitL1On} | ${pct(r.accuracyL1On)} |`,
       )
     }
     L.push("")
   }
   if (result.traces.length > 0) {
     L.push("## (b) Shared traces at 1 / 5 / 10 % of unique keys", "")
-    L.push("Unit-size entries, cold start, all requests counted (as ANCHORS.md). Off = our exact LRU (equal to lru-cache on every row, checked). Agent trace replayed per agent (latency 8 ops); other traces as one agent (latency 1 op: a prefetch lands before the next request, as in libCacheSim's prefetchers).", "")
-    L.push("| trace | size | cap | LRU off | on | Δ pts | accuracy | FP | coverage | timeliness | issued | ANCHORS LRU | best online | OPT |")
-    L.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    L.push("Unit-size entries, cold start, all requests counted (as ANCHORS.md). Off = our exact LRU (equal to lru-cache on every row, checked). Agent trace replayed per agent (latency 8 ops); other traces as one agent (latency 1 op: a prefetch lands before the next request, as in libCacheSim's prefetchers). L1 columns: the same replay through the real L1 (adaptive W-TinyLFU, prefetched entries flagged) for traces up to 300k requests.", "")
+    L.push("| trace | size | cap | LRU off | on | Δ pts | accuracy | FP | coverage | timeliness | issued | L1 off | L1 on | ANCHORS LRU | best online | OPT |")
+    L.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for (const r of result.traces) {
       const p = r.prefetch
       const flag = r.delta < -0.5 ? " ⚠" : ""
       L.push(
-        `| ${r.trace} | ${r.sizePct}% | ${r.capacity} | ${r.hitOff} | ${r.hitOn} | ${r.delta >= 0 ? "+" : ""}${r.delta.toFixed(2)}${flag} | ${pct(p.accuracy)} | ${pct(p.falsePositiveRate)} | ${pct(p.coverage)} | ${pct(p.timeliness)} | ${p.issued} | ${r.anchorLru ?? ""} | ${r.anchorBestOnline ?? ""} | ${r.anchorOpt ?? ""} |`,
+        `| ${r.trace} | ${r.sizePct}% | ${r.capacity} | ${r.hitOff} | ${r.hitOn} | ${r.delta >= 0 ? "+" : ""}${r.delta.toFixed(2)}${flag} | ${pct(p.accuracy)} | ${pct(p.falsePositiveRate)} | ${pct(p.coverage)} | ${pct(p.timeliness)} | ${p.issued} | ${r.hitL1Off ?? ""} | ${r.hitL1On ?? ""} | ${r.anchorLru ?? ""} | ${r.anchorBestOnline ?? ""} | ${r.anchorOpt ?? ""} |`,
       )
     }
     const worst = result.traces.reduce((m, r) => Math.min(m, r.delta), Infinity)

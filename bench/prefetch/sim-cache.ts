@@ -16,7 +16,17 @@
  */
 export type EvictListener = (key: string, prefetchedUnused: boolean) => void
 
-export class SimCache {
+/** What the replay needs from a cache model (SimCache, or the real L1 through l1-model.ts). */
+export interface CacheModel {
+  has(key: string): boolean
+  /** A demand access: true on a hit; a miss inserts the key. */
+  access(key: string, now: number, bytes?: number): boolean
+  /** Installs a completed prefetch; false when already resident or not admitted. */
+  insertPrefetched(key: string, now: number, bytes?: number): boolean
+  delete(key: string): boolean
+}
+
+export class SimCache implements CacheModel {
   /** key → last touch time; Map order is LRU → MRU. */
   private readonly main = new Map<string, number>()
   /** key → insert time; Map order is oldest → newest. */

@@ -310,14 +310,16 @@ export class PrefetchEngine {
     // 3. Predictions.
     this.candCount = 0
     const threshold = this.thresholdOf(agent)
-    this.markovChain(agent, agent.table, "agent", key, threshold)
-    this.markovChain(agent, agent.kind.table, "kind", key, threshold)
+    // Candidates are kept as templates (no string building per candidate); only the returned
+    // ones are instantiated for the agent.
+    this.markovChain(agent, agent.table, "agent", template, threshold)
+    this.markovChain(agent, agent.kind.table, "kind", template, threshold)
     this.strideCandidates(agent, id, threshold, isWrite)
     const stemOfId = this.interner.stemOf(id)
     agent.shapes[1] = agent.shapes[0]
     agent.shapes[0] = stemOfId >= 0 ? stemOfId | SHAPE_STEM_BIT : id
     if (this.candCount === 0) return NO_PREDICTIONS
-    const out = this.topCandidates()
+    const out = this.topCandidates(agentId)
     for (const pr of out) {
       if (!agent.ledger.has(pr.key) && agent.ledger.add(pr.key, now + this.opts.verifyWindow)) this.recordPrecision(agent, false)
     }
@@ -344,7 +346,7 @@ export class PrefetchEngine {
   }
 
   /** Walks the Markov chain `lookahead` steps from the agent's history, PPM-style per step. */
-  private markovChain(agent: AgentState, table: ContextTable, source: PredictionSource, current: string, threshold: number): void {
+  private markovChain(agent: AgentState, table: ContextTable, source: PredictionSource, currentTemplate: string, threshold: number): void {
     let h0 = agent.history[0]
     let h1 = agent.history[1]
     let h2 = agent.history[2]
@@ -355,10 +357,10 @@ export class PrefetchEngine {
       confidence *= c
       if (confidence < threshold) return
       const nextId = this.guess.id
-      const key = instantiateKey(this.interner.keyAt(nextId), agent.id)
+      const next = this.interner.keyAt(nextId)
       // A private key this agent never touched most likely does not exist yet: don't prefetch it.
       const exists = !this.interner.isTemplate(nextId) || agent.seen.mayContain(nextId)
-      if (key !== current && exists) this.addCandidate(key, confidence, source, this.interner.bytesOf(nextId))
+      if (next !== currentTemplate && exists) this.addCandidate(next, confidence, source, this.interner.bytesOf(nextId))
       h2 = h1
       h1 = h0
       h0 = nextId
@@ -418,7 +420,7 @@ export class PrefetchEngine {
         for (let i = 1; i <= this.opts.strideDegree && c >= threshold; i++, c *= confidence) {
           const template = formatNumberedKey(s.prefix, s.suffix, g.last + i * g.delta, pad)
           if (template === undefined) break
-          if (this.mayExist(agent, template)) this.addCandidate(instantiateKey(template, agent.id), c, "stride", bytes)
+          if (this.mayExist(agent, template)) this.addCandidate(template, c, "stride", bytes)
         }
       }
     }
@@ -427,7 +429,7 @@ export class PrefetchEngine {
       const confidence = kg.count / (kg.total + 1)
       if (confidence >= threshold) {
         const template = formatNumberedKey(s.prefix, s.suffix, value + (kg.id - DELTA_BIAS), pad)
-        if (template !== undefined && this.mayExist(agent, template)) this.addCandidate(instantiateKey(template, agent.id), confidence, "kind", bytes)
+        if (template !== undefined && this.mayExist(agent, template)) this.addCandidate(template, confidence, "kind", bytes)
       }
     }
   }
@@ -458,7 +460,7 @@ export class PrefetchEngine {
   }
 
   /** The best `maxPredictions` candidates, most confident first (selection over ≤ 16 entries). */
-  private topCandidates(): Prediction[] {
+  private topCandidates(agentId: string): Prediction[] {
     const out: Prediction[] = []
     const n = Math.min(this.opts.maxPredictions, this.candCount)
     for (let taken = 0; taken < n; taken++) {
@@ -466,7 +468,7 @@ export class PrefetchEngine {
       for (let i = 0; i < this.candCount; i++) {
         if (this.candConf[i] >= 0 && (best < 0 || this.candConf[i] > this.candConf[best])) best = i
       }
-      out.push({ key: this.candKeys[best], confidence: this.candConf[best], source: this.candSource[best], bytes: this.candBytes[best] })
+      out.push({ key: instantiateKey(this.candKeys[best], agentId), confidence: this.candConf[best], source: this.candSource[best], bytes: this.candBytes[best] })
       this.candConf[best] = -1
     }
     return out
