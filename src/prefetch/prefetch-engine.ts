@@ -664,6 +664,11 @@ export class PrefetchEngine {
     return new ContextTable(this.opts.kindContexts).byteSize
   }
 
+  /** Ids of the live (registered, not ended) agents; a snapshot, safe to end agents while iterating. */
+  agentIds(): string[] {
+    return [...this.agents.keys()]
+  }
+
   get agentCount(): number {
     return this.agents.size
   }
