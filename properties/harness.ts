@@ -44,15 +44,19 @@ export async function openHarness(o: HarnessOptions = {}): Promise<TierCacheClie
   return createTierCache({ dir, load: o.load, tierFactory, latencySampleEvery: 1 })
 }
 
-/**
- * An L3 whose every async completion (get / put / delete) is released by `schedule` — with
- * fc.scheduler, in an order fast-check chooses. Synchronous index queries pass straight through.
- */
-export function scheduledL3(l3: HierarchyL3, schedule: <T>(p: Promise<T>, label: string) => Promise<T>): HierarchyL3 {
+/** The async calls of L3 that a test may intercept. */
+export interface L3Overrides {
+  readonly get?: HierarchyL3["get"]
+  readonly put?: HierarchyL3["put"]
+  readonly delete?: HierarchyL3["delete"]
+}
+
+/** Delegates every member to `l3` except the overridden async calls. */
+export function interceptL3(l3: HierarchyL3, o: L3Overrides): HierarchyL3 {
   return {
-    get: (key) => schedule(l3.get(key), `l3.get(${key})`),
-    put: (key, bytes, version) => schedule(l3.put(key, bytes, version), `l3.put(${key}@${version})`),
-    delete: (key, version) => schedule(l3.delete(key, version), `l3.delete(${key}@${version})`),
+    get: o.get ?? ((key) => l3.get(key)),
+    put: o.put ?? ((key, bytes, version) => l3.put(key, bytes, version)),
+    delete: o.delete ?? ((key, version) => l3.delete(key, version)),
     versionOf: (key) => l3.versionOf(key),
     has: (key) => l3.has(key),
     keys: l3.keys === undefined ? undefined : () => l3.keys!(),
@@ -70,4 +74,16 @@ export function scheduledL3(l3: HierarchyL3, schedule: <T>(p: Promise<T>, label:
       return l3.counters
     },
   }
+}
+
+/**
+ * An L3 whose every async completion (get / put / delete) is released by `schedule` — with
+ * fc.scheduler, in an order fast-check chooses. Synchronous index queries pass straight through.
+ */
+export function scheduledL3(l3: HierarchyL3, schedule: <T>(p: Promise<T>, label: string) => Promise<T>): HierarchyL3 {
+  return interceptL3(l3, {
+    get: (key) => schedule(l3.get(key), `l3.get(${key})`),
+    put: (key, bytes, version) => schedule(l3.put(key, bytes, version), `l3.put(${key}@${version})`),
+    delete: (key, version) => schedule(l3.delete(key, version), `l3.delete(${key}@${version})`),
+  })
 }
