@@ -4,6 +4,7 @@
  *   node --expose-gc --import tsx bench/gate/run.ts              compare against bench/baseline.json
  *   node --expose-gc --import tsx bench/gate/run.ts --baseline   measure and write bench/baseline.json
  *   options: --only hitratio,alloc,entry,checker,simulate,timing
+ *            --baseline-file PATH (default bench/baseline.json; tests use a temporary one)
  *            --runs N (timing processes; default 5, or 9 with --baseline)
  *   env: TIERCACHE_GATE_INJECT=slowdown|hitratio  injects a 10 % L1 slowdown / hit-ratio loss
  *
@@ -33,15 +34,17 @@ const INJECTED_SLOWDOWN = 0.1
 
 interface Args {
   baseline: boolean
+  baselineFile: string
   only: Set<Group>
   runs: number | undefined
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { baseline: false, only: new Set(GROUPS), runs: undefined }
+  const args: Args = { baseline: false, baselineFile: BASELINE_FILE, only: new Set(GROUPS), runs: undefined }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === "--baseline") args.baseline = true
+    else if (a === "--baseline-file") args.baselineFile = resolve(argv[++i] ?? usage("--baseline-file takes a path"))
     else if (a === "--only") {
       const groups = (argv[++i] ?? "").split(",").filter(Boolean)
       const bad = groups.filter((g) => !(GROUPS as readonly string[]).includes(g))
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
   const figures = await measure(args)
   const seconds = (performance.now() - started) / 1000
   if (args.baseline) {
-    const previous: Baseline | undefined = existsSync(BASELINE_FILE) ? JSON.parse(readFileSync(BASELINE_FILE, "utf8")) : undefined
+    const previous: Baseline | undefined = existsSync(args.baselineFile) ? JSON.parse(readFileSync(args.baselineFile, "utf8")) : undefined
     // A partial (--only) baseline run updates just those figures.
     const merged = args.only.size === GROUPS.length ? figures : { ...(previous?.figures ?? {}), ...figures }
     const baseline: Baseline = {
@@ -112,12 +115,12 @@ async function main(): Promise<void> {
       timingMargin: calibratedMargin(),
       figures: Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b))),
     }
-    writeFileSync(BASELINE_FILE, `${JSON.stringify(baseline, null, 2)}\n`)
-    console.log(`wrote ${BASELINE_FILE} (${Object.keys(baseline.figures).length} figures, ${seconds.toFixed(1)} s)`)
+    writeFileSync(args.baselineFile, `${JSON.stringify(baseline, null, 2)}\n`)
+    console.log(`wrote ${args.baselineFile} (${Object.keys(baseline.figures).length} figures, ${seconds.toFixed(1)} s)`)
     return
   }
-  if (!existsSync(BASELINE_FILE)) usage(`${BASELINE_FILE} missing: run make bench-baseline`)
-  const baseline = JSON.parse(readFileSync(BASELINE_FILE, "utf8")) as Baseline
+  if (!existsSync(args.baselineFile)) usage(`${args.baselineFile} missing: run make bench-baseline`)
+  const baseline = JSON.parse(readFileSync(args.baselineFile, "utf8")) as Baseline
   const groupOf = (name: string): Group => {
     const head = name.split(".")[0]
     if (name === "l1.bytesPerHit") return "alloc"
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
   for (const v of verdicts) console.log(`${v.status === "ok" ? "  ok  " : v.status === "new" ? "  new " : "  FAIL"} ${v.message}`)
   const failed = gateFailed(verdicts)
   const bad = verdicts.filter((v) => v.status === "fail" || v.status === "missing").length
-  writeResults("gate", { passed: !failed, seconds: Number(seconds.toFixed(1)), injected: injectionFromEnv() ?? null, verdicts })
+  if (args.baselineFile === BASELINE_FILE) writeResults("gate", { passed: !failed, seconds: Number(seconds.toFixed(1)), injected: injectionFromEnv() ?? null, verdicts })
   console.log(failed ? `bench-gate: FAIL — ${bad} of ${verdicts.length} figures regressed (${seconds.toFixed(1)} s)` : `bench-gate: pass — ${verdicts.length} figures within limits (${seconds.toFixed(1)} s)`)
   if (failed) process.exitCode = 1
 }

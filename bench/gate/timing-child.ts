@@ -14,5 +14,5 @@ const opt = (name: string): number | undefined => {
 }
 const r = measureL1VsLru({ slowL1: opt("slow") ?? 0, samples: opt("samples") })
 process.stdout.write(
-  `${JSON.stringify({ pairedRatio: r.pairedRatio, medianRatio: r.medianRatio, l1P50Ns: r.a.p50Ns, lruP50Ns: r.b.p50Ns, l1P99Ns: r.a.p99Ns, lruP99Ns: r.b.p99Ns })}\n`,
+  `${JSON.stringify({ pairedRatio: r.pairedRatio, lowRatio: r.lowRatio, medianRatio: r.medianRatio, l1P50Ns: r.a.p50Ns, lruP50Ns: r.b.p50Ns, l1P99Ns: r.a.p99Ns, lruP99Ns: r.b.p99Ns })}\n`,
 )
