@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 TSX := node --import tsx
+VITEST := $(NODE_BIN)/vitest run
 
-.PHONY: setup build typecheck test unit props props-long check tlc bench bench-gate bench-baseline demo clean
+.PHONY: setup build typecheck test unit props props-long coverage check mutants tlc crosscheck \
+        bench bench-gate bench-baseline demo clean
 
 # npm ci only when the lock changed since the last install.
 node_modules/.installed: package-lock.json package.json
@@ -18,8 +20,43 @@ build: setup
 typecheck: setup
 	$(NODE_BIN)/tsc -p tsconfig.json --noEmit
 
+## Tests ---------------------------------------------------------------------------------------
+
+# Unit tests (tiers, hierarchy, service, lifecycle, prefetch, CLI, report, checker incl. the 16 golden specs).
 unit: setup
-	$(NODE_BIN)/vitest run test checker/test
+	$(VITEST) test checker/test
+
+# Property-based and model-based tests against the oracle, races, faults, conformance (200+ runs each).
+props: setup
+	$(VITEST) properties
+
+# The same properties with 10x the runs.
+props-long: setup
+	PROPS_SCALE=10 $(VITEST) properties
+
+# Every vitest suite once, with v8 coverage of src/ (>= 90 % lines and branches, see vitest.config.ts).
+coverage: setup
+	$(VITEST) --coverage
+
+# Model checking: every model in models/manifest.json must end as its "expect" says.
+check: setup
+	$(TSX) checker/bin/check-models.ts
+
+# Tests of the tests: deliberately broken builds the property suite must catch.
+mutants: setup
+	bash scripts/mutants.sh
+
+# Real TLC on the same models when TLA2TOOLS_JAR points at tla2tools.jar (skips cleanly otherwise).
+tlc:
+	bash scripts/tlc.sh
+
+# Independent Python brute force of the specs' state counts (needs python3).
+crosscheck:
+	python3 models/crosscheck/run_all.py --compare
+
+# Everything CI checks.
+test: typecheck coverage check mutants
+	@echo "make test: all checks passed"
 
 clean:
 	rm -rf dist coverage
