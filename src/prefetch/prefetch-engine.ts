@@ -18,9 +18,11 @@
  * `recordIssued` / `recordCompleted` / `recordEvicted`.
  */
 import type { PrefetchStats } from "../api.js"
-import { AccuracyWindow } from "./accuracy-window.js"
+import type { AccuracyWindow } from "./accuracy-window.js"
 import { generaliseKey, instantiateKey, isAgentTemplate } from "./agent-template.js"
 import { ContextTable, contextHash, type SuccessorGuess } from "./context-table.js"
+import { AgentState, KindState, type Pending } from "./engine-state.js"
+import { resolveEngineOptions, type Prediction, type PredictionSource, type PrefetchEngineOptions, type ResolvedOptions, type ServedBy } from "./engine-options.js"
 import { KeyInterner } from "./key-interner.js"
 import { formatNumberedKey } from "./numbered-key.js"
 import { PredictionLedger } from "./prediction-ledger.js"
@@ -28,73 +30,7 @@ import { SeenFilter } from "./seen-filter.js"
 import { PrefetchCounters, toPrefetchStats } from "./prefetch-metrics.js"
 import { StrideDetector, type StrideGuess } from "./stride-detector.js"
 
-/** Where a demand access was served from (the hierarchy's access hook reports this). */
-export type ServedBy = "l1" | "l2" | "l3" | "load" | "miss"
-
-/** Which model produced a prediction. */
-export type PredictionSource = "agent" | "kind" | "stride"
-
-export interface Prediction {
-  readonly key: string
-  readonly confidence: number
-  readonly source: PredictionSource
-  /** Last observed size of the key (or of the key it was extrapolated from); 0 when unknown. */
-  readonly bytes: number
-}
-
-export interface PrefetchEngineOptions {
-  /** Longest Markov context (1–3). Default 3. */
-  readonly maxOrder?: number
-  /** Context slots of each agent's own table (rounded up to a power of two). Default 256. */
-  readonly agentContexts?: number
-  /** Context slots of each kind's shared table. Default 16384. */
-  readonly kindContexts?: number
-  /** Base confidence threshold in (0, 1). Default 0.6 (a transition seen twice, never contradicted). */
-  readonly threshold?: number
-  /** Predictions returned per access, best first. Default 2. */
-  readonly maxPredictions?: number
-  /** Markov steps predicted ahead (chained; confidence multiplies). Default 2. */
-  readonly lookahead?: number
-  /** Stride continuations predicted (n+d, n+2d, …). Default 2. */
-  readonly strideDegree?: number
-  /** A shadow prediction is correct if the agent demands the key within this many of its accesses. Default 8. */
-  readonly verifyWindow?: number
-  /** An issued prefetch not demanded within this many accesses of its agent is unused. Default 32. */
-  readonly usefulWindow?: number
-  /** Minimum recent shadow precision for an agent (or kind) to prefetch at all. Default 0.7. */
-  readonly gateTarget?: number
-  /** Real accuracy below which the agent's threshold rises. Default 0.8. */
-  readonly accuracyTarget?: number
-  /** Outcomes needed before an agent's own record replaces its kind's. Default 16. */
-  readonly minSamples?: number
-  /** Tiers whose service counts as a hit for coverage. Default ["l1"]. */
-  readonly hitTiers?: readonly ServedBy[]
-  /** Kind of agents registered without one. Default "default". */
-  readonly defaultKind?: string
-  /** Distinct kinds kept; further kinds share the default kind's model. Default 64. */
-  readonly maxKinds?: number
-  /** Called when an issued prefetch resolves (for tracing and analysis; keep it cheap). */
-  readonly onOutcome?: (key: string, agentId: string, source: PredictionSource, used: boolean) => void
-}
-
-interface ResolvedOptions {
-  readonly maxOrder: number
-  readonly agentContexts: number
-  readonly kindContexts: number
-  readonly threshold: number
-  readonly maxPredictions: number
-  readonly lookahead: number
-  readonly strideDegree: number
-  readonly verifyWindow: number
-  readonly usefulWindow: number
-  readonly gateTarget: number
-  readonly accuracyTarget: number
-  readonly minSamples: number
-  readonly hitTiers: readonly ServedBy[]
-  readonly defaultKind: string
-  readonly maxKinds: number
-  readonly onOutcome: ((key: string, agentId: string, source: PredictionSource, used: boolean) => void) | undefined
-}
+export type { Prediction, PredictionSource, PrefetchEngineOptions, ServedBy } from "./engine-options.js"
 
 /** Threshold step of the accuracy throttle, and its ceiling (above the best Markov confidence 32/33). */
 const THRESHOLD_STEP = 0.01
@@ -111,94 +47,6 @@ const DELTA_BIAS = 1 << 20
 const SHAPE_STEM_BIT = 1 << 30
 /** Candidate slots per access (agent + kind chains, stride continuations). */
 const MAX_CANDIDATES = 16
-
-function resolveOptions(o: PrefetchEngineOptions): ResolvedOptions {
-  const maxOrder = Math.min(3, Math.max(1, Math.floor(o.maxOrder ?? 3)))
-  const threshold = o.threshold ?? 0.6
-  if (!(threshold > 0 && threshold < 1)) throw new RangeError(`threshold must be in (0, 1), got ${threshold}`)
-  return {
-    maxOrder,
-    agentContexts: o.agentContexts ?? 256,
-    kindContexts: o.kindContexts ?? 16384,
-    threshold,
-    maxPredictions: Math.max(1, o.maxPredictions ?? 2),
-    lookahead: Math.max(1, o.lookahead ?? 2),
-    strideDegree: Math.max(0, o.strideDegree ?? 2),
-    verifyWindow: Math.max(1, o.verifyWindow ?? 8),
-    usefulWindow: Math.max(1, o.usefulWindow ?? 32),
-    gateTarget: o.gateTarget ?? 0.7,
-    accuracyTarget: o.accuracyTarget ?? 0.8,
-    minSamples: Math.max(1, o.minSamples ?? 16),
-    hitTiers: o.hitTiers ?? ["l1"],
-    defaultKind: o.defaultKind ?? "default",
-    maxKinds: Math.max(1, o.maxKinds ?? 64),
-    onOutcome: o.onOutcome,
-  }
-}
-
-/** A kind's shared model and track record. */
-class KindState {
-  readonly precision = new AccuracyWindow()
-  readonly accuracy = new AccuracyWindow()
-  readonly counters = new PrefetchCounters()
-  threshold: number
-  agents = 0
-  /** Demand accesses by the kind's agents, and the access count at its last outcome (for the probe). */
-  accesses = 0
-  lastOutcomeAt = 0
-  constructor(
-    readonly name: string,
-    readonly table: ContextTable,
-    baseThreshold: number,
-  ) {
-    this.threshold = baseThreshold
-  }
-}
-
-/** An issued prefetch awaiting its outcome. */
-interface Pending {
-  readonly key: string
-  readonly source: PredictionSource
-  readonly agent: AgentState
-  readonly bytes: number
-  readonly deadline: number
-  completed: boolean
-  resolved: boolean
-}
-
-/** One agent's model, history and record. All of its memory is fixed at registration. */
-class AgentState {
-  readonly table: ContextTable
-  readonly stride = new StrideDetector()
-  /** Private templates this agent has touched (a kind prediction of one it has not is dropped). */
-  readonly seen = new SeenFilter()
-  /** Last key ids, most recent first; -1 = none. */
-  readonly history = new Int32Array(3).fill(-1)
-  /** Shape of the last two keys (stem class for numbered keys, else the key id), most recent first. */
-  readonly shapes = new Int32Array(2).fill(-1)
-  readonly ledger: PredictionLedger
-  readonly precision = new AccuracyWindow()
-  readonly accuracy = new AccuracyWindow()
-  readonly counters = new PrefetchCounters()
-  /** Issued, unresolved prefetches in issue order (deadlines are monotone, so expiry checks the head). */
-  readonly pending: Pending[] = []
-  pendingHead = 0
-  accesses = 0
-  threshold: number
-  lastOutcomeAt = 0
-  ended = false
-  constructor(
-    readonly id: string,
-    readonly kind: KindState,
-    contexts: number,
-    ledgerSize: number,
-    baseThreshold: number,
-  ) {
-    this.table = new ContextTable(contexts)
-    this.ledger = new PredictionLedger(ledgerSize)
-    this.threshold = baseThreshold
-  }
-}
 
 export class PrefetchEngine {
   private readonly opts: ResolvedOptions
@@ -223,7 +71,7 @@ export class PrefetchEngine {
   private candCount = 0
 
   constructor(options: PrefetchEngineOptions = {}) {
-    this.opts = resolveOptions(options)
+    this.opts = resolveEngineOptions(options)
     this.hitTier = { l1: false, l2: false, l3: false, load: false, miss: false }
     for (const t of this.opts.hitTiers) this.hitTier[t] = true
   }
