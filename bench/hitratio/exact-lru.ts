@@ -1,16 +1,18 @@
 /**
- * Exact LRU with a fixed entry count, as the traces README computes its LRU column: a Map kept in
- * recency order (delete + set moves a key to the end; the first key is the LRU). Used only as a
- * check that the replay harness and capacities match ANCHORS.md.
+ * Exact LRU with a fixed entry count, as the traces README computes its LRU column. Uses lru-cache
+ * (a dev dependency, the reference implementation the L1 benchmarks compare against). A Map with
+ * delete + re-set is exact too, but evicting its first key via `keys().next()` slows to a crawl
+ * once millions of deleted entries pile up at the front of V8's hash table (arc_p3).
  */
+import { LRUCache } from "lru-cache"
+
 export function lruHits(keys: readonly string[], capacity: number): number {
-  const order = new Map<string, true>()
+  const lru = new LRUCache<string, true>({ max: capacity })
   let hits = 0
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]
-    if (order.delete(k)) hits++
-    else if (order.size >= capacity) order.delete(order.keys().next().value as string)
-    order.set(k, true)
+    if (lru.get(k) === undefined) lru.set(k, true)
+    else hits++
   }
   return hits
 }

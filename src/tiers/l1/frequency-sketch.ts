@@ -21,6 +21,12 @@ const MAX_COUNT = 15
 const ONE_BITS = 0x11111111
 /** Clears the bit shifted in from the next nibble when halving all eight counters at once. */
 const HALVE_MASK = 0x77777777
+/**
+ * Odd multiplier (golden ratio): the high bits of hash × this pick each row's counter within its
+ * word. One multiply instead of a full re-hash keeps the hit path short; the low bits of the hash
+ * (already avalanched by hashKey) pick the block.
+ */
+const COUNTER_SPREAD = 0x9e3779b1 | 0
 
 export interface FrequencySketchOptions {
   /** Number of distinct keys the sketch should tell apart (the cache's entry capacity). */
@@ -65,14 +71,14 @@ export class FrequencySketch {
   /** Estimated accesses of the key with this hash since the counters last aged (0..15, +1 with doorkeeper). */
   frequency(hash: number): number {
     const block = hash & this.blockMask
-    const h = mix32(hash ^ 0x9e3779b9)
+    const h = Math.imul(hash, COUNTER_SPREAD)
     const t = this.table
-    let min = (t[block] >>> ((h & 7) << 2)) & 15
-    let c = (t[block + 1] >>> (((h >>> 3) & 7) << 2)) & 15
+    let min = (t[block] >>> ((h >>> 18) & 28)) & 15
+    let c = (t[block + 1] >>> ((h >>> 21) & 28)) & 15
     if (c < min) min = c
-    c = (t[block + 2] >>> (((h >>> 6) & 7) << 2)) & 15
+    c = (t[block + 2] >>> ((h >>> 24) & 28)) & 15
     if (c < min) min = c
-    c = (t[block + 3] >>> (((h >>> 9) & 7) << 2)) & 15
+    c = (t[block + 3] >>> ((h >>> 27) & 28)) & 15
     if (c < min) min = c
     if (this.door !== undefined && this.doorHas(hash)) min++
     return min
@@ -82,13 +88,13 @@ export class FrequencySketch {
   increment(hash: number): void {
     if (this.door !== undefined && !this.doorAdd(hash)) return
     const block = hash & this.blockMask
-    const h = mix32(hash ^ 0x9e3779b9)
+    const h = Math.imul(hash, COUNTER_SPREAD)
     // `|` (not `||`): all four rows must be updated.
     const added =
-      this.incrementAt(block, h & 7) |
-      this.incrementAt(block + 1, (h >>> 3) & 7) |
-      this.incrementAt(block + 2, (h >>> 6) & 7) |
-      this.incrementAt(block + 3, (h >>> 9) & 7)
+      this.incrementAt(block, (h >>> 18) & 28) |
+      this.incrementAt(block + 1, (h >>> 21) & 28) |
+      this.incrementAt(block + 2, (h >>> 24) & 28) |
+      this.incrementAt(block + 3, (h >>> 27) & 28)
     if (added !== 0 && ++this.additions >= this.sampleSize) this.reset()
   }
 
@@ -119,8 +125,8 @@ export class FrequencySketch {
     return this.table.byteLength + (this.door?.byteLength ?? 0)
   }
 
-  private incrementAt(word: number, nibble: number): number {
-    const shift = nibble << 2
+  /** `shift` = 4 × the counter's position in the word (0, 4, …, 28). */
+  private incrementAt(word: number, shift: number): number {
     const w = this.table[word]
     if (((w >>> shift) & 15) === MAX_COUNT) return 0
     this.table[word] = w + (1 << shift)

@@ -113,6 +113,10 @@ const INITIAL_SLOTS = 1024
 /** A candidate this popular may still be admitted at random (1/128): defeats hash-flooding (Caffeine). */
 const ADMIT_JITTER_THRESHOLD = 6
 
+/** Picks the shadow sample from bits that neither the sketch's block index nor its counters use alone. */
+const SAMPLE_SPREAD = 0x85ebca6b | 0
+/** Sampling 1 key in 2^16 at most (the sample test uses 16 bits). */
+const MAX_SAMPLE_RATE = 1 << 16
 /** Sketch agings happen every 16 × capacity increments (chosen with bench/hitratio/tune.ts). */
 const DEFAULT_SKETCH_SAMPLE_FACTOR = 16
 /** Climber samples last 10 × capacity requests (Caffeine) but no fewer than this. */
@@ -132,7 +136,7 @@ export class L1Cache<V> implements L1Tier<V> {
   private prev: Int32Array
   private queue: Uint8Array
   private flags: Uint8Array
-  private hashes: Uint32Array
+  private hashes: Int32Array
   private sizes: Uint32Array
   private versions: Float64Array
   /** Slots never used yet start here; freed slots are threaded through `next` from `freeHead`. */
@@ -161,8 +165,9 @@ export class L1Cache<V> implements L1Tier<V> {
   // Shadow duel (allocated only when adaptive and shadows are on).
   private shadowLru: ShadowCache | undefined
   private shadowLfu: ShadowCache | undefined
-  /** A key is in the shadow sample when its hash is below this (2^32 = every key). */
-  private sampleLimit = 0
+  private shadowsOn = false
+  /** A key is in the shadow sample when bits 16.. of hash × SAMPLE_SPREAD are 0 under this mask (rate 1/(mask+1)). */
+  private sampleMask = 0
   private sampledHits = 0
   private sampledRequests = 0
   private duelPeriod = 0
@@ -213,7 +218,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.prev = new Int32Array(n)
     this.queue = new Uint8Array(n)
     this.flags = new Uint8Array(n)
-    this.hashes = new Uint32Array(n)
+    this.hashes = new Int32Array(n)
     this.sizes = new Uint32Array(n)
     this.versions = new Float64Array(n)
     for (let q = WINDOW; q <= PROTECTED; q++) {
@@ -292,7 +297,7 @@ export class L1Cache<V> implements L1Tier<V> {
     else this.touch(slot)
     if (this.ownerNext !== undefined) this.ownerTouch(slot)
     this.sampleHits++
-    if (hash < this.sampleLimit) this.shadowAccess(hash, 1)
+    if (this.shadowsOn && (Math.imul(hash, SAMPLE_SPREAD) >>> 16 & this.sampleMask) === 0) this.shadowAccess(hash, 1)
     if (this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
     return this.valueList[slot]
   }
@@ -316,6 +321,27 @@ export class L1Cache<V> implements L1Tier<V> {
   wasPrefetched(key: string): boolean {
     const slot = this.index.get(key)
     return slot !== undefined && (this.flags[slot] & PREFETCHED) !== 0
+  }
+
+  /**
+   * Memory held outside the key/value objects: the typed arrays of `slots` allocated slots (they
+   * grow by doubling toward maxEntries), the frequency sketch and the shadow simulations. The
+   * Map and the key/value arrays are JS heap objects and are measured by bench/l1/run.ts.
+   */
+  footprint(): { slots: number; slotArrayBytes: number; sketchBytes: number; shadowBytes: number; ownerBytes: number } {
+    const slotArrayBytes =
+      this.next.byteLength + this.prev.byteLength + this.queue.byteLength + this.flags.byteLength +
+      this.hashes.byteLength + this.sizes.byteLength + this.versions.byteLength
+    const ownerBytes =
+      (this.ownerOf?.byteLength ?? 0) + (this.ownerNext?.byteLength ?? 0) + (this.ownerPrev?.byteLength ?? 0) +
+      (this.ownerHead?.byteLength ?? 0) * 4 + (this.ownerBytesTable?.byteLength ?? 0)
+    return {
+      slots: this.capacity,
+      slotArrayBytes,
+      sketchBytes: this.sketch.byteLength,
+      shadowBytes: (this.shadowLru?.byteLength ?? 0) + (this.shadowLfu?.byteLength ?? 0),
+      ownerBytes,
+    }
   }
 
   /** The slot index holding `key`, or -1 (diagnostics and tests: a replacement keeps its slot). */
@@ -413,7 +439,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.lastMissHash = hash
     this.sketch.increment(hash)
     this.sampleMisses++
-    if (hash < this.sampleLimit) this.shadowAccess(hash, 0)
+    if (this.shadowsOn && (Math.imul(hash, SAMPLE_SPREAD) >>> 16 & this.sampleMask) === 0) this.shadowAccess(hash, 0)
     if (this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
   }
 
@@ -665,11 +691,12 @@ export class L1Cache<V> implements L1Tier<V> {
     const capacity = this.index.size
     const target = this.policy.shadowEntries ?? 512
     let rate = 1
-    while (capacity / (rate * 2) >= target) rate *= 2
+    while (capacity / (rate * 2) >= target && rate < MAX_SAMPLE_RATE) rate *= 2
     const sampled = capacity / rate
     this.shadowLru = new ShadowCache(sampled, 1, this.sketch)
     this.shadowLfu = new ShadowCache(sampled, this.policy.shadowWindow ?? 0.01, this.sketch)
-    this.sampleLimit = 2 ** 32 / rate
+    this.sampleMask = rate - 1
+    this.shadowsOn = true
     this.duelPeriod = Math.max(64, Math.round((this.policy.shadowPeriod ?? 2) * sampled))
   }
 
@@ -785,7 +812,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.prev = growInt32(this.prev, n)
     this.queue = growUint8(this.queue, n)
     this.flags = growUint8(this.flags, n)
-    this.hashes = growUint32(this.hashes, n)
+    this.hashes = growInt32(this.hashes, n)
     this.sizes = growUint32(this.sizes, n)
     const versions = new Float64Array(n)
     versions.set(this.versions)

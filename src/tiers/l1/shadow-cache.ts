@@ -34,9 +34,9 @@ export class ShadowCache {
   private readonly next: Int32Array
   private readonly prev: Int32Array
   private readonly queue: Uint8Array
-  private readonly slotHash: Uint32Array
+  private readonly slotHash: Int32Array
   /** Open addressing: `tableKey` holds hash | 1 (0 = empty), `tableSlot` the slot. */
-  private readonly tableKey: Uint32Array
+  private readonly tableKey: Int32Array
   private readonly tableSlot: Int32Array
   private readonly tableMask: number
   private freeTop = 0
@@ -55,7 +55,7 @@ export class ShadowCache {
     this.next = new Int32Array(n)
     this.prev = new Int32Array(n)
     this.queue = new Uint8Array(n)
-    this.slotHash = new Uint32Array(n)
+    this.slotHash = new Int32Array(n)
     this.freeSlots = new Int32Array(n)
     for (let s = n - 1; s >= FIRST; s--) this.freeSlots[this.freeTop++] = s
     for (let q = WINDOW; q <= PROTECTED; q++) {
@@ -64,7 +64,7 @@ export class ShadowCache {
     }
     let size = 4
     while (size < n * 2) size *= 2
-    this.tableKey = new Uint32Array(size)
+    this.tableKey = new Int32Array(size)
     this.tableSlot = new Int32Array(size)
     this.tableMask = size - 1
   }
@@ -121,6 +121,14 @@ export class ShadowCache {
     return h
   }
 
+  /** Bytes held by the shadow's typed arrays. */
+  get byteLength(): number {
+    return (
+      this.next.byteLength + this.prev.byteLength + this.queue.byteLength + this.slotHash.byteLength +
+      this.freeSlots.byteLength + this.tableKey.byteLength + this.tableSlot.byteLength
+    )
+  }
+
   private drop(slot: number): void {
     if (this.queue[slot] === PROTECTED) this.protectedCount--
     else if (this.queue[slot] === WINDOW) this.windowCount--
@@ -131,7 +139,7 @@ export class ShadowCache {
   }
 
   private lookup(hash: number): number {
-    const k = (hash | 1) >>> 0
+    const k = hash | 1
     let i = hash & this.tableMask
     for (;;) {
       const t = this.tableKey[i]
@@ -142,7 +150,7 @@ export class ShadowCache {
   }
 
   private insertKey(hash: number, slot: number): void {
-    const k = (hash | 1) >>> 0
+    const k = hash | 1
     let i = hash & this.tableMask
     while (this.tableKey[i] !== EMPTY) i = (i + 1) & this.tableMask
     this.tableKey[i] = k
@@ -151,7 +159,7 @@ export class ShadowCache {
 
   /** Linear-probing delete with backward shift, so lookups never need tombstones. */
   private deleteKey(hash: number): void {
-    const k = (hash | 1) >>> 0
+    const k = hash | 1
     const mask = this.tableMask
     let i = hash & mask
     while (this.tableKey[i] !== k) {

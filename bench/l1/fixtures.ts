@@ -1,0 +1,53 @@
+/** Shared fixtures: keys, values and filled caches, so every measurement sees the same data. */
+import { LRUCache } from "lru-cache"
+import { L1Cache } from "../../src/tiers/l1/index.js"
+
+export interface Fixture {
+  readonly keys: string[]
+  readonly values: { readonly id: number }[]
+  /** Pre-generated access order (indices into keys), uniform over the resident keys. */
+  readonly order: Uint32Array
+}
+
+export function makeFixture(entries: number, accesses: number, seed = 1): Fixture {
+  const keys = Array.from({ length: entries }, (_, i) => `agent-${i % 850}:state/${i}`)
+  const values = keys.map((_, i) => Object.freeze({ id: i }))
+  const order = new Uint32Array(accesses)
+  let x = seed >>> 0 || 1
+  for (let i = 0; i < accesses; i++) {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    order[i] = (x >>> 0) % entries
+  }
+  return { keys, values, order }
+}
+
+/**
+ * An L1 holding every fixture key (count-bound: maxEntries = entries, generous byte budget), in
+ * steady state: one extra key is offered once full, so the first eviction happens and the shadow
+ * simulations start (as in any cache that has filled up). TinyLFU rejects that one-time key, so
+ * every fixture key stays resident.
+ */
+export function filledL1(f: Fixture): L1Cache<{ readonly id: number }> {
+  const evicted: string[] = []
+  const cache = new L1Cache<{ readonly id: number }>({
+    maxBytes: f.keys.length * 1024,
+    maxEntries: f.keys.length,
+    onEvict: (key) => evicted.push(key),
+  })
+  for (let i = 0; i < f.keys.length; i++) cache.set(f.keys[i], f.values[i], 64, i)
+  cache.set("one-time-key", f.values[0], 64, f.keys.length)
+  // If admission took the extra key instead (sketch collisions can), put the fixture key back.
+  cache.delete("one-time-key")
+  for (const k of evicted) if (k !== "one-time-key") cache.set(k, f.values[f.keys.indexOf(k)], 64, 0)
+  for (const k of f.keys) if (!cache.has(k)) throw new Error(`fixture key ${k} is not resident`)
+  if (cache.footprint().shadowBytes === 0) throw new Error("shadows did not start")
+  return cache
+}
+
+export function filledLru(f: Fixture): LRUCache<string, { readonly id: number }> {
+  const cache = new LRUCache<string, { readonly id: number }>({ max: f.keys.length })
+  for (let i = 0; i < f.keys.length; i++) cache.set(f.keys[i], f.values[i])
+  return cache
+}
