@@ -71,7 +71,11 @@ export interface SimulationReport {
     readonly timeliness: number
     readonly wastedBytes: number
   }
-  readonly memory: { readonly peakHeapBytes: number; readonly rssBytes: number; readonly peakRssBytes: number }
+  /**
+   * peakHeapBytes: highest heapUsed seen (samples + a 50 ms timer; includes garbage not yet
+   * collected). peakLiveHeapBytes: highest heapUsed right after a forced GC (only with gcBeforeSample).
+   */
+  readonly memory: { readonly peakHeapBytes: number; readonly rssBytes: number; readonly peakRssBytes: number; readonly peakLiveHeapBytes?: number }
   readonly seed: number
   readonly reads: { readonly total: number; readonly l1: number; readonly l2: number; readonly l3: number; readonly load: number; readonly miss: number }
   readonly puts: number
@@ -98,6 +102,11 @@ export interface SimulationHooks {
   onCache?(stats: () => CacheStats): Promise<CacheMetrics | undefined> | CacheMetrics | undefined
   /** Samples to take over the run (default 100). */
   readonly samples?: number
+  /**
+   * Force a full GC before each sample (needs node --expose-gc), so sampled heap is live data,
+   * not garbage V8 has not collected yet (the footprint benchmark uses this).
+   */
+  readonly gcBeforeSample?: boolean
 }
 
 const LEVELS = ["l1", "l2", "l3", "load", "miss"] as const
@@ -208,7 +217,14 @@ export async function runSimulation(s: SimulationSettings, hooks: SimulationHook
   const sampleEvery = Math.max(1, Math.floor(s.ops / (hooks.samples ?? 100)))
   const last = new Float64Array(LEVELS.length)
   const started = performance.now()
+  const gc = hooks.gcBeforeSample ? (globalThis as { gc?: () => void }).gc : undefined
+  if (hooks.gcBeforeSample && gc === undefined) throw new Error("gcBeforeSample needs node --expose-gc")
+  let peakLiveHeap = 0
   const takeSample = (done: number): void => {
+    if (gc !== undefined) {
+      gc()
+      peakLiveHeap = Math.max(peakLiveHeap, process.memoryUsage().heapUsed)
+    }
     const d = LEVELS.map((_, i) => served[i] - last[i])
     last.set(served)
     const reads = d.reduce((a, b) => a + b, 0)
@@ -290,7 +306,12 @@ export async function runSimulation(s: SimulationSettings, hooks: SimulationHook
       timeliness: p?.timeliness ?? 0,
       wastedBytes: p?.wastedBytes ?? 0,
     },
-    memory: { peakHeapBytes: memory.peakHeap, rssBytes: mem.rss, peakRssBytes: memory.peakRss },
+    memory: {
+      peakHeapBytes: memory.peakHeap,
+      rssBytes: mem.rss,
+      peakRssBytes: memory.peakRss,
+      ...(gc === undefined ? {} : { peakLiveHeapBytes: peakLiveHeap }),
+    },
     seed: s.seed,
     reads: { total: reads, l1: served[0], l2: served[1], l3: served[2], load: served[3], miss: served[4] },
     puts,
