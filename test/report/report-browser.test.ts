@@ -10,6 +10,8 @@ import { chromium, type Browser } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { writeReport } from "../../src/telemetry/report/render-report.js"
 import { syntheticReport } from "./synthetic-report.js"
+import { runSimulation, SIMULATION_DEFAULTS } from "../../src/cli/simulate-engine.js"
+import { writeSimulationReport } from "../../src/cli/simulate.js"
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
 const haveChromium = existsSync(CHROMIUM)
@@ -86,6 +88,27 @@ describe.skipIf(skip)(`HTML report in headless Chromium${skip ? ` (skipped: no c
     mkdirSync(resolve(SCREENSHOT, ".."), { recursive: true })
     await page.screenshot({ path: SCREENSHOT, fullPage: true })
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000)
+    await page.close()
+  })
+
+  it("renders the report of a real short simulation", async () => {
+    const run = await runSimulation({ ...SIMULATION_DEFAULTS, agents: 20, ops: 800, fsync: false, l1Bytes: 128 * 1024, l2Bytes: 128 * 1024 })
+    const file = join(dir, "simulation.html")
+    writeSimulationReport(file, run, "tiercache simulate --agents 20 --ops 800")
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const problems: string[] = []
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(m.text())
+    })
+    page.on("pageerror", (e) => problems.push(e.message))
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" })
+    const points = await page.$$eval("#chart-hit-ratio circle.pt", (cs) => cs.length)
+    expect(points).toBe(4 * run.samples.length)
+    expect(run.samples.length).toBeGreaterThanOrEqual(50)
+    expect(await page.$$eval("#chart-latency-l1 rect.bar", (rs) => rs.filter((r) => r.getBoundingClientRect().height > 0).length)).toBeGreaterThan(0)
+    expect(await page.$$eval('#chart-prefetch g.series[data-series="accuracy"] circle.pt', (cs) => cs.length)).toBe(run.samples.length)
+    expect(await page.$$eval("#chart-memory circle.pt", (cs) => cs.length)).toBe(2 * run.samples.length)
+    expect(problems).toEqual([])
     await page.close()
   })
 })
