@@ -74,13 +74,34 @@ export interface CacheOps {
   invalidate(key: string): Promise<void>
 }
 
-export interface AgentView extends CacheOps {
+/**
+ * Superposition: speculative branches of a key's value (src/branches/, spec/Superposition.tla).
+ * While a key is superposed, `get` returns its base (the value it had when forked, or a later
+ * `put`); `collapse` makes the winner the base atomically as readers see it. Misuse rejects with
+ * `BranchError`, leaving everything unchanged.
+ */
+export interface BranchOps {
+  /** Forks the key's current value into branches (ids, or a count n naming them "0".."n-1"); resolves with the ids. */
+  fork(key: string, branches: readonly string[] | number): Promise<readonly string[]>
+  /** The branch's value; `undefined` if the tiers forgot its bytes. */
+  getBranch(key: string, branch: string): Promise<CacheValue | undefined>
+  /** Replaces a live branch's value (stored as a compressed delta against the fork base). */
+  putBranch(key: string, branch: string, value: CacheValue): Promise<void>
+  /** Makes `winner` the key's value (a new version), ends every branch, frees the siblings' bytes. */
+  collapse(key: string, winner: string): Promise<void>
+  /** Ends one live branch (not the last one: collapse onto it instead) and frees its bytes. */
+  discard(key: string, branch: string): Promise<void>
+  /** Live branch ids (empty when the key is not superposed). */
+  branches(key: string): Promise<readonly string[]>
+}
+
+export interface AgentView extends CacheOps, BranchOps {
   readonly agentId: string
   /** Ends the agent: releases its private keys and its prefetch model. */
   end(): Promise<void>
 }
 
-export interface TierCacheHandle extends CacheOps {
+export interface TierCacheHandle extends CacheOps, BranchOps {
   stats(): CacheStats
   agent(agentId: string, options?: AgentOptions): AgentView
   close(): Promise<void>

@@ -49,6 +49,16 @@ export interface L3Options {
   readonly fsync?: boolean
 }
 
+/** Options of the branch layer (fork / collapse, src/branches/). */
+export interface BranchOptions {
+  /** Most branches one fork may create (default 16). */
+  readonly maxBranches?: number
+  /** How JSON branches are encoded: "structural" path ops (default), "bytes" (copy/insert delta), or "smallest" of both. */
+  readonly deltaStrategy?: "structural" | "bytes" | "smallest"
+  /** Compressor for branch blobs (default pako deflate). */
+  readonly compressor?: Compressor
+}
+
 export interface TierCacheOptions {
   /** L3 folder. Default: a fresh folder under the OS temp dir (removed on close). */
   readonly dir?: string
@@ -61,4 +71,6 @@ export interface TierCacheOptions {
   readonly maxKeyLength?: number
   /** Consulted on a miss in every tier; concurrent misses on one key share one call. */
   readonly load?: Loader
+  /** Branch (superposition) options. */
+  readonly branches?: BranchOptions
 }

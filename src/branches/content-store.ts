@@ -159,6 +159,11 @@ export class ContentStore {
     return bytes
   }
 
+  /** Internal storage keys of every referenced blob (diagnostics and tests). */
+  keys(): string[] {
+    return [...this.entries.keys()].map((h) => this.keyOf(h))
+  }
+
   /** References currently held on `hash` (0 when unknown). */
   refCount(hash: string): number {
     return this.entries.get(hash)?.refs ?? 0

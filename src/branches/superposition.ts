@@ -43,16 +43,26 @@ import {
 } from "./transition-table.js"
 import { assertCacheValue, decodeValue, encodeValue } from "./value-bytes.js"
 
-/** How the manager reaches the key's base value: the cache's normal read and write paths. */
+/**
+ * How the manager reaches the key's base value: the cache's normal read and write paths.
+ * `agentId` is the calling agent view (undefined = the cache itself), passed through for access
+ * checks, the loader and the access observer.
+ */
 export interface BaseAccess {
   /** The base through the normal read path (L1 → L2 → L3 → loader); undefined on a miss. */
-  read(key: string): Promise<CacheValue | undefined>
+  read(key: string, agentId?: string): Promise<CacheValue | undefined>
   /** Installs `value` as the new base through the normal put path (a new version; durable once resolved). */
-  write(key: string, value: CacheValue): Promise<void>
+  write(key: string, value: CacheValue, agentId?: string): Promise<void>
   /** Removes the base from every tier. */
-  invalidate(key: string): Promise<void>
+  invalidate(key: string, agentId?: string): Promise<void>
   /** Synchronous L1-only read (getIfPresent). */
-  peek(key: string): CacheValue | undefined
+  peek(key: string, agentId?: string): CacheValue | undefined
+  /**
+   * Throws the error an operation on `key` by `agentId` must fail with before anything is touched
+   * (a closed cache, a bad key, another agent's private key). Optional: without it only the key
+   * is validated.
+   */
+  admit?(key: string, agentId?: string): void
 }
 
 export interface SuperpositionOptions {
@@ -69,6 +79,8 @@ export interface SuperpositionOptions {
   readonly maxKeyLength?: number
   /** Decoded fork bases kept in memory to avoid re-parsing them on every branch read (default 8). */
   readonly decodedBases?: number
+  /** Prefix of the blob keys in storage (default: see ContentStore). */
+  readonly keyPrefix?: string
 }
 
 /** What `superposition(key)` reports. */
@@ -136,6 +148,7 @@ export class SuperpositionManager {
     this.store = new ContentStore(storage, {
       ...(options.compressor === undefined ? {} : { compressor: options.compressor }),
       ...(options.compressThreshold === undefined ? {} : { compressThreshold: options.compressThreshold }),
+      ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
     })
   }
 
@@ -147,15 +160,15 @@ export class SuperpositionManager {
    * Throws `BranchError` (nothing changed) when the key is missing or already superposed, an id is
    * bad or repeated, or the count is outside 1..maxBranches.
    */
-  async fork(key: string, branches: readonly string[] | number): Promise<readonly string[]> {
-    validateKey(key, this.maxKeyLength)
+  async fork(key: string, branches: readonly string[] | number, agentId?: string): Promise<readonly string[]> {
+    this.admit(key, agentId)
     const ids = this.branchIds(key, branches)
     return this.withLock(key, async () => {
       const record = this.records.get(key)
       const state = record?.state ?? KeySt.SINGLE
       const event = forkEvent(ids.length, this.maxBranches)
       if (keyTransition(state, event) === NO_TRANSITION) throw this.keyError(key, state, event, ids.length)
-      const value = await this.base.read(key)
+      const value = await this.base.read(key, agentId)
       if (value === undefined) throw new BranchError({ key, reason: "cannot fork a missing key (no value in any tier)" })
       const baseHash = await this.store.retain(encodeValue(value))
       this.records.set(key, {
@@ -174,8 +187,8 @@ export class SuperpositionManager {
    * the fork base; the branch's previous delta is released. Throws `BranchError` when the key is not
    * superposed or the branch is unknown or ended; `SerializationError` / `ValueTooLarge` for values.
    */
-  async putBranch(key: string, branch: string, value: CacheValue): Promise<void> {
-    validateKey(key, this.maxKeyLength)
+  async putBranch(key: string, branch: string, value: CacheValue, agentId?: string): Promise<void> {
+    this.admit(key, agentId)
     assertCacheValue(key, value)
     const valueBytes = encodeValue(value)
     if (valueBytes.length - 1 > this.maxEntryBytes) {
@@ -202,8 +215,8 @@ export class SuperpositionManager {
    * not superposed — including when a collapse or discard retired the branch while this read was in
    * flight: retired data is never returned (NoGhostBranch).
    */
-  async getBranch(key: string, branch: string): Promise<CacheValue | undefined> {
-    validateKey(key, this.maxKeyLength)
+  async getBranch(key: string, branch: string, agentId?: string): Promise<CacheValue | undefined> {
+    this.admit(key, agentId)
     for (let attempt = 0; attempt < READ_RETRIES; attempt++) {
       const { record, entry } = this.liveBranch(key, branch, KeyEv.READ_BRANCH, BranchEv.READ_BRANCH)
       const value = await this.materialize(record, entry)
@@ -226,11 +239,11 @@ export class SuperpositionManager {
    * Throws `BranchError` (nothing changed) for a key that is not superposed or a winner that is not
    * a live branch, or when the winner's bytes were forgotten by every tier.
    */
-  collapse(key: string, winner: string): Promise<void> {
+  collapse(key: string, winner: string, agentId?: string): Promise<void> {
     // An explicit promise, resolved in the same synchronous step as the table switch: every callback
     // on it is queued before any reader can observe the switch (an async wrapper would add ticks).
     return new Promise<void>((resolve, reject) => {
-      validateKey(key, this.maxKeyLength)
+      this.admit(key, agentId)
       this.withLock(key, () => this.collapseLocked(key, winner, resolve)).catch(reject)
     })
   }
@@ -273,8 +286,8 @@ export class SuperpositionManager {
    * As in the spec, the last live branch cannot be discarded (`BranchError`, nothing changed):
    * collapse onto it to keep it, or `invalidate` the key to drop everything.
    */
-  async discard(key: string, branch: string): Promise<void> {
-    validateKey(key, this.maxKeyLength)
+  async discard(key: string, branch: string, agentId?: string): Promise<void> {
+    this.admit(key, agentId)
     return this.withLock(key, async () => {
       const remaining = (this.records.get(key)?.live ?? 1) - 1
       const keyEvent = remaining === 0 ? KeyEv.DISCARD_LAST : KeyEv.DISCARD_SOME
@@ -291,8 +304,8 @@ export class SuperpositionManager {
   }
 
   /** Live branch ids of `key`, in fork order (empty when it is not superposed). */
-  branches(key: string): readonly string[] {
-    validateKey(key, this.maxKeyLength)
+  branches(key: string, agentId?: string): readonly string[] {
+    this.admit(key, agentId)
     const record = this.records.get(key)
     if (record === undefined || record.state !== KeySt.SUPERPOSED) return []
     return [...record.branches].filter(([, b]) => b.state === BranchSt.LIVE).map(([id]) => id)
@@ -318,33 +331,49 @@ export class SuperpositionManager {
    * over, when it answers the pre-collapse base (the winner must not show before collapse resolves).
    * Facades route `get` here; for a key that was never forked this is one Map lookup.
    */
-  async get(key: string): Promise<CacheValue | undefined> {
+  async get(key: string, agentId?: string): Promise<CacheValue | undefined> {
     const before = this.records.get(key)?.collapsing
-    if (before !== undefined) return before.preBase
-    const value = await this.base.read(key)
+    if (before !== undefined) {
+      this.admit(key, agentId)
+      return before.preBase
+    }
+    const value = await this.base.read(key, agentId)
     // A collapse may have opened while we read (and the winner may be what we found in L1).
     const during = this.records.get(key)?.collapsing
     return during !== undefined ? during.preBase : value
   }
 
   /** Synchronous counterpart of {@link get} for getIfPresent. */
-  peek(key: string): CacheValue | undefined {
+  peek(key: string, agentId?: string): CacheValue | undefined {
     const during = this.records.get(key)?.collapsing
-    return during !== undefined ? during.preBase : this.base.peek(key)
+    if (during === undefined) return this.base.peek(key, agentId)
+    this.admit(key, agentId)
+    return during.preBase
+  }
+
+  /**
+   * True when `key` has a superposition record or a branch operation in flight: only then do base
+   * reads and writes need to go through this manager (facades check this first, synchronously, so
+   * keys that were never forked pay one Map lookup and nothing else).
+   */
+  involves(key: string): boolean {
+    return this.records.has(key) || this.locks.has(key)
   }
 
   /**
    * A put of the base. On a forked key it waits for the key's branch operations (so it cannot land
    * inside a collapse); the branches keep their fork base and a later collapse overwrites the put.
    */
-  async put(key: string, value: CacheValue): Promise<void> {
-    if (!this.records.has(key) && !this.locks.has(key)) return this.base.write(key, value)
-    return this.withLock(key, () => this.base.write(key, value))
+  async put(key: string, value: CacheValue, agentId?: string): Promise<void> {
+    if (!this.involves(key)) return this.base.write(key, value, agentId)
+    this.admit(key, agentId)
+    return this.withLock(key, () => this.base.write(key, value, agentId))
   }
 
   /** Invalidates the base; a superposition of the key ends with it (its branches' bytes are freed). */
-  async invalidate(key: string): Promise<void> {
-    if (!this.records.has(key) && !this.locks.has(key)) return this.base.invalidate(key)
+  async invalidate(key: string, agentId?: string): Promise<void> {
+    if (!this.involves(key)) return this.base.invalidate(key, agentId)
+    this.admit(key, agentId)
     return this.withLock(key, async () => {
       const record = this.records.get(key)
       if (record !== undefined) {
@@ -352,7 +381,7 @@ export class SuperpositionManager {
         for (const [id, b] of record.branches) if (b.delta !== undefined) this.gcSibling(key, id, b.delta)
         if (record.baseHash !== undefined) this.release(record.baseHash)
       }
-      await this.base.invalidate(key)
+      await this.base.invalidate(key, agentId)
     })
   }
 
@@ -396,7 +425,17 @@ export class SuperpositionManager {
     return { ...this.store.stats(), superposedKeys, siblingsCollected: this.siblingsCollected, gcFailures: this.gcFailures }
   }
 
+  /** Keys with a superposition record (forked at least once and not invalidated since). */
+  forkedKeys(): IterableIterator<string> {
+    return this.records.keys()
+  }
+
   // ---------------------------------------------------------------- internals
+
+  private admit(key: string, agentId: string | undefined): void {
+    if (this.base.admit !== undefined) this.base.admit(key, agentId)
+    else validateKey(key, this.maxKeyLength)
+  }
 
   private async moveBranch(
     key: string,

@@ -9,13 +9,14 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { AgentOptions, CacheStats, PrefetchStats, TierCacheHandle } from "../api.js"
+import { CacheBranches } from "../branches/cache-branches.js"
 import { CacheClosed, InvalidOptions, StorageError } from "../errors.js"
 import { defaultTierFactory } from "../hierarchy/default-tiers.js"
 import { Hierarchy } from "../hierarchy/hierarchy.js"
 import { resolveOptions } from "../hierarchy/options.js"
 import type { AccessObserver, TierFactory } from "../hierarchy/types.js"
 import { assembleStats } from "../telemetry/stats.js"
-import type { CacheValue, TierCacheOptions } from "../types.js"
+import type { BranchOptions, CacheValue, TierCacheOptions } from "../types.js"
 import { TierCacheAgentView } from "./agent-view.js"
 
 /** Options of `createTierCache`: the public options plus knobs for integration and tests. */
@@ -38,16 +39,25 @@ export class TierCacheClient implements TierCacheHandle {
     /** The L3 folder. */
     readonly dir: string,
     private readonly ownsDir: boolean,
-  ) {}
+    branchOptions: BranchOptions & { readonly maxKeyLength?: number } = {},
+  ) {
+    this.branchLayer = new CacheBranches(hierarchy, branchOptions)
+  }
 
-  /** L1 → L2 → L3 → loader. Resolves `undefined` on a miss everywhere (see docs/api.md). */
+  /** The superposition layer (fork / collapse); base reads and writes of forked keys go through it. */
+  readonly branchLayer: CacheBranches
+
+  /**
+   * L1 → L2 → L3 → loader. Resolves `undefined` on a miss everywhere (see docs/api.md). On a
+   * superposed key: the base (see docs/branches.md).
+   */
   get(key: string): Promise<CacheValue | undefined> {
-    return this.hierarchy.read(key)
+    return this.branchLayer.get(key)
   }
 
   /** Resolves once the value is durable in L3 and installed in L1. */
   put(key: string, value: CacheValue): Promise<void> {
-    return this.hierarchy.put(key, value)
+    return this.branchLayer.put(key, value)
   }
 
   /**
@@ -56,12 +66,38 @@ export class TierCacheClient implements TierCacheHandle {
    * `CacheClosed` synchronously.
    */
   getIfPresent(key: string): CacheValue | undefined {
-    return this.hierarchy.getIfPresent(key)
+    return this.branchLayer.getIfPresent(key)
   }
 
-  /** Removes `key` from every tier (durably from L3); fills in flight are dropped. */
+  /** Removes `key` from every tier (durably from L3); fills in flight are dropped; a superposition of it ends. */
   invalidate(key: string): Promise<void> {
-    return this.hierarchy.invalidate(key)
+    return this.branchLayer.invalidate(key)
+  }
+
+  /** Forks the key's value into branches (docs/branches.md). */
+  fork(key: string, branches: readonly string[] | number): Promise<readonly string[]> {
+    return this.branchLayer.fork(key, branches)
+  }
+
+  getBranch(key: string, branch: string): Promise<CacheValue | undefined> {
+    return this.branchLayer.getBranch(key, branch)
+  }
+
+  putBranch(key: string, branch: string, value: CacheValue): Promise<void> {
+    return this.branchLayer.putBranch(key, branch, value)
+  }
+
+  /** Atomic as readers see it: once this resolves, reads see the winner and no sibling. */
+  collapse(key: string, winner: string): Promise<void> {
+    return this.branchLayer.collapse(key, winner)
+  }
+
+  discard(key: string, branch: string): Promise<void> {
+    return this.branchLayer.discard(key, branch)
+  }
+
+  branches(key: string): Promise<readonly string[]> {
+    return this.branchLayer.branches(key)
   }
 
   /** Loads `key` into L1 ahead of use (as a prefetched entry). Resolves true if it is in L1 afterwards. */
@@ -96,7 +132,7 @@ export class TierCacheClient implements TierCacheHandle {
     const live = this.#views.get(agentId)
     if (live !== undefined && !live.ended) return live
     this.hierarchy.agents.register(agentId, options?.kind)
-    const view = new TierCacheAgentView(agentId, options?.kind, this.hierarchy, (v) => this.#release(v))
+    const view = new TierCacheAgentView(agentId, options?.kind, this.hierarchy, (v) => this.#release(v), this.branchLayer)
     this.#views.set(agentId, view)
     return view
   }
@@ -106,12 +142,14 @@ export class TierCacheClient implements TierCacheHandle {
     const view = this.#views.get(agentId)
     if (view !== undefined) return view.end()
     if (this.hierarchy.isClosed) return
+    await this.branchLayer.endAgent(agentId)
     await this.hierarchy.endAgent(agentId)
   }
 
   async #release(view: TierCacheAgentView): Promise<void> {
     if (this.#views.get(view.agentId) === view) this.#views.delete(view.agentId)
     if (this.hierarchy.isClosed) return
+    await this.branchLayer.endAgent(view.agentId)
     await this.hierarchy.endAgent(view.agentId)
   }
 
@@ -123,6 +161,7 @@ export class TierCacheClient implements TierCacheHandle {
     this.#closing ??= (async () => {
       for (const view of this.#views.values()) view.markEnded()
       this.#views.clear()
+      await this.branchLayer.idle()
       await this.hierarchy.close()
       if (this.ownsDir) await rm(this.dir, { recursive: true, force: true })
     })()
@@ -145,7 +184,8 @@ export async function createTierCache(options: CreateTierCacheOptions = {}): Pro
   }
   try {
     const factory = options.tierFactory ?? defaultTierFactory(resolved, dir)
-    return new TierCacheClient(await Hierarchy.open(resolved, factory), dir, ownsDir)
+    const branchOptions = { ...options.branches, maxKeyLength: resolved.maxKeyLength }
+    return new TierCacheClient(await Hierarchy.open(resolved, factory), dir, ownsDir, branchOptions)
   } catch (e) {
     if (ownsDir) await rm(dir, { recursive: true, force: true }).catch(() => undefined)
     throw e

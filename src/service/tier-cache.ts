@@ -56,6 +56,16 @@ export interface TierCacheEffectOps {
   readonly invalidate: (key: string) => Effect.Effect<void, TierCacheError>
   /** Loads the key into L1 ahead of use; succeeds with whether it is in L1 afterwards. */
   readonly prefetch: (key: string) => Effect.Effect<boolean, TierCacheError>
+  /** Forks the key's value into branches (ids, or a count); succeeds with the ids. See docs/branches.md. */
+  readonly fork: (key: string, branches: readonly string[] | number) => Effect.Effect<readonly string[], TierCacheError>
+  /** The branch's value; `undefined` if the tiers forgot its bytes. */
+  readonly getBranch: (key: string, branch: string) => Effect.Effect<CacheValue | undefined, TierCacheError>
+  readonly putBranch: (key: string, branch: string, value: CacheValue) => Effect.Effect<void, TierCacheError>
+  /** Makes the winner the key's value, atomically as readers see it; ends every branch. */
+  readonly collapse: (key: string, winner: string) => Effect.Effect<void, TierCacheError>
+  readonly discard: (key: string, branch: string) => Effect.Effect<void, TierCacheError>
+  /** Live branch ids (empty when the key is not superposed). */
+  readonly branches: (key: string) => Effect.Effect<readonly string[], TierCacheError>
 }
 
 export interface TierCacheAgentEffectView extends TierCacheEffectOps {
@@ -72,6 +82,12 @@ function viewOps(view: TierCacheAgentView): TierCacheAgentEffectView {
     getIfPresent: (key) => fromSync(() => view.getIfPresent(key)),
     invalidate: (key) => fromPromise(() => view.invalidate(key)),
     prefetch: (key) => fromPromise(() => view.prefetch(key)),
+    fork: (key, branches) => fromPromise(() => view.fork(key, branches)),
+    getBranch: (key, branch) => fromPromise(() => view.getBranch(key, branch)),
+    putBranch: (key, branch, value) => fromPromise(() => view.putBranch(key, branch, value)),
+    collapse: (key, winner) => fromPromise(() => view.collapse(key, winner)),
+    discard: (key, branch) => fromPromise(() => view.discard(key, branch)),
+    branches: (key) => fromPromise(() => view.branches(key)),
     end: fromPromise(() => view.end()),
   }
 }
@@ -94,6 +110,12 @@ export class TierCache extends Context.Service<
       getIfPresent: (key) => fromSync(() => client.getIfPresent(key)),
       invalidate: (key) => fromPromise(() => client.invalidate(key)),
       prefetch: (key) => fromPromise(() => client.prefetch(key)),
+      fork: (key, branches) => fromPromise(() => client.fork(key, branches)),
+      getBranch: (key, branch) => fromPromise(() => client.getBranch(key, branch)),
+      putBranch: (key, branch, value) => fromPromise(() => client.putBranch(key, branch, value)),
+      collapse: (key, winner) => fromPromise(() => client.collapse(key, winner)),
+      discard: (key, branch) => fromPromise(() => client.discard(key, branch)),
+      branches: (key) => fromPromise(() => client.branches(key)),
       stats: Effect.sync(() => client.stats()),
       agent: (agentId, options) => fromSync(() => viewOps(client.agent(agentId, options))),
       endAgent: (agentId) => fromPromise(() => client.endAgent(agentId)),
