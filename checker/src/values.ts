@@ -46,66 +46,85 @@ export class ModelValue {
   }
 }
 
-/**
- * Fields shared by composite values: the cached 64-bit hash as two 32-bit lanes. Fields are
- * `declare`d and assigned in constructors: class-field initialisers cost a call per allocation.
+/*
+ * Hot value classes do not extend a base class. tsx (esbuild keepNames) redefines each class's
+ * `name`, and V8 then constructs a *derived* class on a slow path: measured 5x slower checking
+ * overall. Each class declares its fields (`declare`, assigned in the constructor: field
+ * initialisers cost a call per allocation), including the cached 64-bit hash as two 32-bit lanes.
  */
-abstract class Hashed {
+
+/** A function with domain `1..n` (tuples, sequences, and any such function). */
+export class TupleValue {
+  declare readonly kind: Kind.Tuple
+  declare readonly items: Value[]
   declare h1: number
   declare h2: number
   declare hashed: boolean
-  constructor() {
+  constructor(items: Value[]) {
+    this.kind = Kind.Tuple
+    this.items = items
     this.h1 = 0
     this.h2 = 0
     this.hashed = false
   }
 }
 
-/** A function with domain `1..n` (tuples, sequences, and any such function). */
-export class TupleValue extends Hashed {
-  declare readonly kind: Kind.Tuple
-  declare readonly items: Value[]
-  constructor(items: Value[]) {
-    super()
-    this.kind = Kind.Tuple
-    this.items = items
-  }
-}
-
 /** A function whose domain is not of the form `1..n`; keys sorted by {@link compare}, never empty. */
-export class FcnValue extends Hashed {
+export class FcnValue {
   declare readonly kind: Kind.Fcn
   declare readonly keys: Value[]
   declare readonly vals: Value[]
+  declare h1: number
+  declare h2: number
+  declare hashed: boolean
   constructor(keys: Value[], vals: Value[]) {
-    super()
     this.kind = Kind.Fcn
     this.keys = keys
     this.vals = vals
+    this.h1 = 0
+    this.h2 = 0
+    this.hashed = false
   }
 }
 
 /**
- * A set. Enumerated sets are {@link SetValue}; intervals, SUBSET, `[S -> T]`, record sets, `Seq(S)`
- * and the infinite standard sets are lazy so that membership tests (TypeOK) never enumerate them.
+ * A set. Enumerated sets are {@link SetValue}; intervals, unions, SUBSET, `[S -> T]`, record sets,
+ * `Seq(S)` and the infinite standard sets are lazy so that membership tests (TypeOK) never
+ * enumerate them.
  */
-export abstract class SetLike extends Hashed {
+export interface SetLike {
+  readonly kind: Kind.Set
+  h1: number
+  h2: number
+  hashed: boolean
+  /** Membership test without enumerating when possible. */
+  has(v: Value): boolean
+  /** The elements, sorted by {@link compare} and unique; computed once. */
+  elems(): Value[]
+  /** Number of elements. */
+  size(): number
+}
+
+/** Base of the lazy sets that are rarely built on the hot path (see the note above). */
+abstract class LazySet implements SetLike {
   declare readonly kind: Kind.Set
+  declare h1: number
+  declare h2: number
+  declare hashed: boolean
   private declare cached: Value[] | undefined
   constructor() {
-    super()
     this.kind = Kind.Set
+    this.h1 = 0
+    this.h2 = 0
+    this.hashed = false
     this.cached = undefined
   }
-  /** Membership test without enumerating when possible. */
   abstract has(v: Value): boolean
   /** Enumerates the elements, sorted and unique. */
   protected abstract enumerate(): Value[]
-  /** Number of elements. */
   size(): number {
     return this.elems().length
   }
-  /** The elements, sorted by {@link compare} and unique; computed once. */
   elems(): Value[] {
     if (this.cached === undefined) this.cached = this.enumerate()
     return this.cached
@@ -113,19 +132,23 @@ export abstract class SetLike extends Hashed {
 }
 
 /** A finite set given by its sorted, unique elements. */
-export class SetValue extends SetLike {
+export class SetValue implements SetLike {
+  declare readonly kind: Kind.Set
+  declare h1: number
+  declare h2: number
+  declare hashed: boolean
   private declare readonly sorted: Value[]
   constructor(sorted: Value[]) {
-    super()
+    this.kind = Kind.Set
+    this.h1 = 0
+    this.h2 = 0
+    this.hashed = false
     this.sorted = sorted
   }
-  override elems(): Value[] {
+  elems(): Value[] {
     return this.sorted
   }
-  protected enumerate(): Value[] {
-    return this.sorted
-  }
-  override size(): number {
+  size(): number {
     return this.sorted.length
   }
   has(v: Value): boolean {
@@ -144,28 +167,41 @@ export class SetValue extends SetLike {
 }
 
 /** `lo..hi`. */
-export class IntervalSet extends SetLike {
-  constructor(
-    readonly lo: number,
-    readonly hi: number
-  ) {
-    super()
+export class IntervalSet implements SetLike {
+  declare readonly kind: Kind.Set
+  declare h1: number
+  declare h2: number
+  declare hashed: boolean
+  declare readonly lo: number
+  declare readonly hi: number
+  private declare cached: Value[] | undefined
+  constructor(lo: number, hi: number) {
+    this.kind = Kind.Set
+    this.h1 = 0
+    this.h2 = 0
+    this.hashed = false
+    this.lo = lo
+    this.hi = hi
+    this.cached = undefined
   }
   has(v: Value): boolean {
     return typeof v === "number" && v >= this.lo && v <= this.hi
   }
-  override size(): number {
+  size(): number {
     return this.hi >= this.lo ? this.hi - this.lo + 1 : 0
   }
-  protected enumerate(): Value[] {
-    const out: Value[] = []
-    for (let i = this.lo; i <= this.hi; i++) out.push(i)
-    return out
+  elems(): Value[] {
+    if (this.cached === undefined) {
+      const out: Value[] = []
+      for (let i = this.lo; i <= this.hi; i++) out.push(i)
+      this.cached = out
+    }
+    return this.cached
   }
 }
 
 /** `SUBSET base`. */
-export class PowerSet extends SetLike {
+export class PowerSet extends LazySet {
   constructor(readonly base: SetLike) {
     super()
   }
@@ -192,7 +228,7 @@ export class PowerSet extends SetLike {
 }
 
 /** `[dom -> rng]`. */
-export class FcnSet extends SetLike {
+export class FcnSet extends LazySet {
   constructor(
     readonly dom: SetLike,
     readonly rng: SetLike
@@ -241,7 +277,7 @@ export class FcnSet extends SetLike {
 }
 
 /** `[f1 : S1, ..., fn : Sn]`; fields sorted. */
-export class RecordSet extends SetLike {
+export class RecordSet extends LazySet {
   constructor(
     readonly fields: string[],
     readonly sets: SetLike[]
@@ -273,23 +309,37 @@ export class RecordSet extends SetLike {
 }
 
 /** `S \cup T`, kept lazy so that a membership test (common in TypeOK) never enumerates. */
-export class UnionSet extends SetLike {
-  constructor(
-    readonly a: SetLike,
-    readonly b: SetLike
-  ) {
-    super()
+export class UnionSet implements SetLike {
+  declare readonly kind: Kind.Set
+  declare h1: number
+  declare h2: number
+  declare hashed: boolean
+  declare readonly a: SetLike
+  declare readonly b: SetLike
+  private declare cached: Value[] | undefined
+  constructor(a: SetLike, b: SetLike) {
+    this.kind = Kind.Set
+    this.h1 = 0
+    this.h2 = 0
+    this.hashed = false
+    this.a = a
+    this.b = b
+    this.cached = undefined
   }
   has(v: Value): boolean {
     return this.a.has(v) || this.b.has(v)
   }
-  protected enumerate(): Value[] {
-    return sortUnique(this.a.elems().concat(this.b.elems()))
+  size(): number {
+    return this.elems().length
+  }
+  elems(): Value[] {
+    if (this.cached === undefined) this.cached = sortUnique(this.a.elems().concat(this.b.elems()))
+    return this.cached
   }
 }
 
 /** An infinite set that supports membership only (`Nat`, `Int`, `STRING`, `Seq(S)`). */
-export class InfiniteSet extends SetLike {
+export class InfiniteSet extends LazySet {
   constructor(
     readonly label: string,
     private readonly test: (v: Value) => boolean
@@ -386,8 +436,8 @@ export function valueEquals(a: Value, b: Value): boolean {
   if (typeof a !== "object" || typeof b !== "object") return false
   if (a.kind !== b.kind) return false
   if (a.kind === Kind.Model) return false
-  const ha = a as Hashed
-  const hb = b as Hashed
+  const ha = a as TupleValue | FcnValue | SetLike
+  const hb = b as TupleValue | FcnValue | SetLike
   if (ha.hashed && hb.hashed && (ha.h1 !== hb.h1 || ha.h2 !== hb.h2)) return false
   return compare(a, b) === 0
 }
