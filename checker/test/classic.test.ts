@@ -59,4 +59,14 @@ describe("classic specs with hand-derived figures", () => {
     const r = await check(spec("AtomicMutex"), cfg("AtomicMutex"))
     expect(r).toMatchObject({ outcome: "ok", distinct: 3, generated: 5, depth: 2 })
   })
+
+  it("WitnessCount: \\E before the assignments branches per witness, after them it is a test", async () => {
+    const r = await check(spec("WitnessCount"), cfg("WitnessCount"))
+    expect(r).toMatchObject({ outcome: "ok", distinct: 5, generated: 9, depth: 5 })
+  })
+
+  it("ActionForms: \\A, =>, IF and CASE as actions", async () => {
+    const r = await check(spec("ActionForms"), cfg("ActionForms"))
+    expect(r).toMatchObject({ outcome: "ok", distinct: 4, generated: 5, depth: 4 })
+  })
 })
