@@ -22,6 +22,8 @@ export interface ModelConfig {
   next?: string
   specification?: string
   readonly invariants: string[]
+  /** Line of each name given in INIT, NEXT, SPECIFICATION or INVARIANT(S), for error messages. */
+  readonly lines: Map<string, number>
   checkDeadlock: boolean
 }
 
@@ -101,7 +103,7 @@ const SECTIONS = new Set([
 /** Parses the text of a `.cfg` file. */
 export function parseCfg(file: string, src: string): ModelConfig {
   const toks = tokenize(file, src)
-  const cfg: ModelConfig = { file, constants: [], invariants: [], checkDeadlock: true }
+  const cfg: ModelConfig = { file, constants: [], invariants: [], lines: new Map(), checkDeadlock: true }
   let p = 0
   const fail = (t: Token | undefined, msg: string): never => {
     throw new CheckerError("config", msg, t ? { file, line: t.line, column: t.column } : { file, line: 1, column: 1 })
@@ -111,6 +113,7 @@ export function parseCfg(file: string, src: string): ModelConfig {
     const t = toks[p]
     if (!t || t.kind !== "ident" || SECTIONS.has(t.text)) fail(t, "expected a name")
     p++
+    if (!cfg.lines.has(t.text)) cfg.lines.set(t.text, t.line)
     return t.text
   }
   const value = (): Value => {

@@ -58,7 +58,7 @@ export async function loadModel(specPath: string, cfgPath?: string): Promise<Loa
   if (cfgPath && !existsSync(cfgFile!)) throw new CheckerError("usage", `config file not found: ${cfgPath}`)
   const cfg: ModelConfig = cfgFile
     ? parseCfg(cfgFile, readFileSync(cfgFile, "utf8"))
-    : { file: "(none)", constants: [], invariants: [], checkDeadlock: true, init: "Init", next: "Next" }
+    : { file: "(none)", constants: [], invariants: [], lines: new Map(), checkDeadlock: true, init: "Init", next: "Next" }
 
   const env = emptyEnv()
   const trees: ParsedFile[] = []
@@ -92,8 +92,9 @@ export async function loadModel(specPath: string, cfgPath?: string): Promise<Loa
 
   const invariants: Invariant[] = cfg.invariants.map((name) => {
     const def = env.constSubst.get(name) ?? env.defs.get(name)
-    if (!def) throw new CheckerError("config", `invariant ${name} is not defined in the spec`, { file: cfg.file, line: 1, column: 1 })
-    if (def.params.length) throw new CheckerError("config", `invariant ${name} must not take arguments`, { file: cfg.file, line: 1, column: 1 })
+    const at = { file: cfg.file, line: cfg.lines.get(name) ?? 1, column: 1 }
+    if (!def) throw new CheckerError("config", `invariant ${name} is not defined in the spec`, at)
+    if (def.params.length) throw new CheckerError("config", `invariant ${name} must not take arguments`, at)
     const entry = compiler.ensureCompiled(def, "state")
     const ctx: Ctx = { cur: [], nxt: [], assigned: 0 }
     const check = (state: Value[]) => {
@@ -248,7 +249,8 @@ function checkAssumptions(compiler: Compiler, assumptions: Assumption[]): void {
 }
 
 function resolveInitNext(cfg: ModelConfig, env: ModuleEnv, specFile: string) {
-  const cfgLoc = { file: cfg.file, line: 1, column: 1 }
+  const name = cfg.specification ?? cfg.init ?? "Init"
+  const cfgLoc = { file: cfg.file, line: cfg.lines.get(name) ?? 1, column: 1 }
   if (cfg.specification) {
     const spec = env.defs.get(cfg.specification)
     if (!spec) throw new CheckerError("config", `SPECIFICATION ${cfg.specification} is not defined`, cfgLoc)
