@@ -60,6 +60,7 @@ export function interceptL3(l3: HierarchyL3, o: L3Overrides): HierarchyL3 {
     versionOf: (key) => l3.versionOf(key),
     has: (key) => l3.has(key),
     keys: l3.keys === undefined ? undefined : () => l3.keys!(),
+    tombstoneOf: l3.tombstoneOf === undefined ? undefined : (key) => l3.tombstoneOf!(key),
     close: () => l3.close(),
     get maxVersion() {
       return l3.maxVersion

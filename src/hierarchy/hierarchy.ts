@@ -311,8 +311,12 @@ export class Hierarchy {
       this.counters.loadErrors++
       throw new LoaderError({ key, cause })
     }
-    // A loaded value gets a fresh version: newer than every put/invalidate that began before it.
-    return this.fillComplete(key, f, token, deserializeValue(key, bytes), bytes.length, this.nextVersion++, "load")
+    // A loaded value is the key's newest acknowledged state. If L3 keeps a tombstone for the key
+    // (an eviction or invalidate), that removal's version is the version of this state (the spec's
+    // store[k]); otherwise it gets a fresh version, newer than every put/invalidate before it.
+    const tombstone = this.l3.tombstoneOf?.(key) ?? -1
+    const version = tombstone >= 0 ? tombstone : this.nextVersion++
+    return this.fillComplete(key, f, token, deserializeValue(key, bytes), bytes.length, version, "load")
   }
 
   /**

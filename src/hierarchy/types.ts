@@ -2,7 +2,7 @@
  * Types the hierarchy shares with its tiers' factory, the service layer and tests.
  */
 import type { L1EvictHandler, L1Tier, L2EvictHandler, L2Tier, L3Tier } from "../tiers/contracts.js"
-import type { CacheValue } from "../types.js"
+import type { CacheValue, Version } from "../types.js"
 
 /**
  * What the hierarchy needs from L1 beyond the contract: the optional `prefetched` flag on `set`
@@ -20,6 +20,13 @@ export interface HierarchyL1 extends L1Tier<CacheValue> {
  */
 export interface HierarchyL3 extends L3Tier {
   keys?(): Iterable<string>
+  /**
+   * Optionally, the version of the tombstone L3 holds for `key` (-1 if none). A value loaded while
+   * L3 holds a tombstone is the newest acknowledged state of the key, which is exactly the version
+   * of that tombstone's removal (spec/TierCoherency.tla: `store[k]`); it is versioned so, and L3
+   * does not take it back (the spec's Demote refuses a version its record already covers).
+   */
+  tombstoneOf?(key: string): Version
 }
 
 export interface HierarchyTiers {

@@ -160,6 +160,11 @@ export class L3Store implements L3Tier {
     return this.#state.entries.get(key)?.version ?? -1
   }
 
+  /** The version of the tombstone the index holds for `key` (a removal not yet retired), or -1. */
+  tombstoneOf(key: string): Version {
+    return this.#state.tombstones.get(key) ?? -1
+  }
+
   has(key: string): boolean {
     return this.#state.entries.has(key)
   }
