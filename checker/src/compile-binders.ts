@@ -139,17 +139,24 @@ export function setMap(comp: Compiler, n: Node, scope: Scope): Expr {
 export function setFilter(comp: Compiler, n: Node, scope: Scope): Expr {
   const loc = scope.loc(n)
   const inner = scope.child()
-  const bs = bounds(comp, [n.childForFieldName("generator")!], inner)
+  const [b] = bounds(comp, [n.childForFieldName("generator")!], inner)
   const pred = comp.expr(n.childForFieldName("filter")!, inner)
-  const b = bs[0]
+  const one = [b]
   return (c, f) => {
-    const s = op.set(b.set(c, f), loc)
     const out: Value[] = []
-    forEachBinding(bs, c, f, () => {
-      if (op.bool(pred(c, f), loc)) out.push(b.tuple ? new TupleValue(b.slots.map((x) => f[x]!)) : f[b.slots[0]]!)
-      return true
-    })
-    void s
+    if (!b.tuple) {
+      const slot = b.slots[0]
+      forEachElem(op.set(b.set(c, f), loc), (v) => {
+        f[slot] = v
+        if (op.bool(pred(c, f), loc)) out.push(v)
+        return true
+      })
+    } else {
+      forEachBinding(one, c, f, () => {
+        if (op.bool(pred(c, f), loc)) out.push(new TupleValue(b.slots.map((x) => f[x]!)))
+        return true
+      })
+    }
     // Elements come out in the set's canonical order, so the result is already sorted.
     return new SetValue(out)
   }
