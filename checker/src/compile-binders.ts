@@ -104,20 +104,29 @@ export function choose(comp: Compiler, n: Node, scope: Scope): Expr {
   if (intro.type !== "identifier") return comp.error(intro, scope, "CHOOSE over a tuple pattern is not supported")
   const slot = inner.bind(intro.text)
   const body = comp.expr(n.childForFieldName("expression")!, inner)
+  let warned = false
   return (c, f) => {
     const s = op.set(set(c, f), loc)
     let found: Value | undefined
-    // CHOOSE picks the first satisfying element in tla-check's canonical order (TLC's order
-    // may differ; a spec whose behaviour depends on which witness is picked is not portable).
+    // CHOOSE picks the first satisfying element in tla-check's canonical order. TLC agrees on
+    // integers but orders strings and model values by first appearance in the spec, so when
+    // several of those satisfy the predicate TLC may pick another one: warn once per CHOOSE.
+    let others = 0
     forEachElem(s, (v) => {
       f[slot] = v
-      if (op.bool(body(c, f), loc)) {
-        found = v
-        return false
-      }
-      return true
+      if (!op.bool(body(c, f), loc)) return true
+      if (found === undefined) found = v
+      else others++
+      return !warned && typeof v !== "number" && others === 0
     })
     if (found === undefined) op.fail(loc, "CHOOSE found no element satisfying the predicate")
+    if (others > 0 && !warned) {
+      warned = true
+      comp.warn(
+        `${loc.file}:${loc.line}:${loc.column}: CHOOSE has several witnesses that are strings or model values; ` +
+          "tla-check picks the first by name, TLC the first by appearance in the spec, so results can differ from TLC"
+      )
+    }
     return found
   }
 }

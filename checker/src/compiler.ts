@@ -72,7 +72,18 @@ export class Compiler {
   /** Set by actions.ts: compiles an operator body as an action. */
   actionCompiler?: (node: Node, scope: Scope) => Act
 
+  /**
+   * Receives warnings about constructs whose result may differ from TLC's (see CHOOSE).
+   * Defaults to stderr; replaceable by embedders and tests.
+   */
+  onWarning: (message: string) => void = (m) => process.stderr.write(`Warning: ${m}\n`)
+
   constructor(readonly env: ModuleEnv) {}
+
+  /** Reports a warning. */
+  warn(message: string): void {
+    this.onWarning(message)
+  }
 
   /** A semantic error at a node. */
   error(n: Node, scope: Scope, msg: string): never {

@@ -14,6 +14,8 @@ export interface EvaluateOptions {
   readonly definitions?: string
   /** Constant values (e.g. model values via `ModelValue.of`). */
   readonly constants?: Record<string, Value>
+  /** Receives warnings (default: stderr). */
+  readonly onWarning?: (message: string) => void
 }
 
 /**
@@ -36,6 +38,7 @@ export async function evaluateConstant(expr: string, options: EvaluateOptions = 
   const def = env.defs.get("EvalMe")
   if (!def) throw new CheckerError("semantic", "internal: EvalMe not defined")
   const compiler = new Compiler(env)
+  if (options.onWarning) compiler.onWarning = options.onWarning
   const layout = new Layout()
   const ex = compiler.expr(def.body, new Scope("Expr.tla", "state", layout))
   return ex({ cur: [], nxt: [], assigned: 0 }, new Array(layout.size))

@@ -69,6 +69,16 @@ describe("quantifiers and CHOOSE", () => {
     expect(await show("CHOOSE x \\in 1..10 : x * x = 49")).toBe("7")
     expect(await show("CHOOSE m \\in {3, 9, 4} : \\A s \\in {3, 9, 4} : s <= m")).toBe("9")
   })
+  it("CHOOSE warns when several strings or model values satisfy it (TLC may pick another)", async () => {
+    const warnings: string[] = []
+    const onWarning = (m: string) => warnings.push(m)
+    expect(await evaluateConstant('CHOOSE x \\in {"b", "a"} : TRUE', { onWarning })).toBe("a")
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^Expr\.tla:5:11: CHOOSE has several witnesses/)
+    await evaluateConstant('CHOOSE x \\in {"b", "a"} : x = "b"', { onWarning })
+    await evaluateConstant("CHOOSE x \\in 1..5 : x > 2", { onWarning })
+    expect(warnings).toHaveLength(1)
+  })
   it("CHOOSE without a witness is an error", async () => {
     await expect(evaluateConstant("CHOOSE x \\in 1..3 : x > 5")).rejects.toThrow(/CHOOSE found no element/)
   })
