@@ -44,6 +44,9 @@ export interface CheckOptions {
   readonly checkDeadlock?: boolean
   /** Stops with an error after this many distinct states (a safety net for runaway models). */
   readonly maxStates?: number
+  /** Called about every `progressMs` (default 10 s) during long searches, like TLC's Progress lines. */
+  readonly onProgress?: (p: { generated: number; distinct: number; left: number; depth: number; wallMs: number }) => void
+  readonly progressMs?: number
 }
 
 class Stop {
@@ -120,9 +123,16 @@ export function checkModel(model: LoadedModel, options: CheckOptions = {}): Chec
     const frame: Frame = new Array(model.next.layout.size)
     const next = model.next.act
     let successors = 0
+    const progressMs = options.progressMs ?? 10_000
+    let nextProgress = start + progressMs
     const emit = (): void => {
       generated++
       successors++
+      // Checking the clock only every 65536 successors keeps this off the hot path.
+      if ((generated & 0xffff) === 0 && options.onProgress && performance.now() >= nextProgress) {
+        nextProgress = performance.now() + progressMs
+        options.onProgress({ generated, distinct: states.length, left: states.length - head - 1, depth, wallMs: performance.now() - start })
+      }
       const nxt = ctx.nxt
       const s = new Array<Value>(nvars)
       for (let i = 0; i < nvars; i++) {

@@ -120,7 +120,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       else io.out(r.text)
       return r.exitCode
     }
-    const result = checkModel(model, { checkDeadlock: args.noDeadlock ? false : undefined, maxStates: args.maxStates })
+    const result = checkModel(model, {
+      checkDeadlock: args.noDeadlock ? false : undefined,
+      maxStates: args.maxStates,
+      onProgress: (p) =>
+        io.err(
+          `Progress(${p.depth}) after ${Math.round(p.wallMs / 1000)}s: ${p.generated} states generated, ` +
+            `${p.distinct} distinct states found, ${p.left} states left on queue.`
+        )
+    })
     if (args.itf && result.trace) {
       writeItf(args.itf, model.vars, result.trace, {
         source: model.specFile,

@@ -69,4 +69,16 @@ describe("classic specs with hand-derived figures", () => {
     const r = await check(spec("ActionForms"), cfg("ActionForms"))
     expect(r).toMatchObject({ outcome: "ok", distinct: 4, generated: 5, depth: 4 })
   })
+
+  it("reports progress during a long search", async () => {
+    const { checkModel } = await import("../src/bfs.js")
+    const { loadModel } = await import("../src/model.js")
+    const seen: number[] = []
+    const r = checkModel(await loadModel(spec("Counter"), cfg("CounterBig")), {
+      progressMs: 0,
+      onProgress: (p) => seen.push(p.generated)
+    })
+    expect(r).toMatchObject({ outcome: "ok", distinct: 70001, generated: 70002, depth: 70001 })
+    expect(seen).toEqual([65536])
+  })
 })
