@@ -113,17 +113,29 @@ export function formatSimulationReport(r: SimulationReport): string {
   const tiers = renderTable(
     [
       ["level", "reads served", "share", "hit p50", "hit p95", "hit p99", "get() p50", "get() p99"],
-      ...(["l1", "l2", "l3"] as const).map((t) => [
-        t.toUpperCase(),
-        formatCount(r.reads[t]),
-        formatPct(r.reads[t] / reads),
-        formatNs(r.tiers[t].p50Ns),
-        formatNs(r.tiers[t].p95Ns),
-        formatNs(r.tiers[t].p99Ns),
-        `≤ ${formatNs(r.readLatency[t].p50Ns)}`,
-        `≤ ${formatNs(r.readLatency[t].p99Ns)}`,
-      ]),
-      ["loader", formatCount(r.reads.load), formatPct(r.reads.load / reads), "", "", "", `≤ ${formatNs(r.readLatency.load.p50Ns)}`, `≤ ${formatNs(r.readLatency.load.p99Ns)}`],
+      ...(["l1", "l2", "l3"] as const).map((t) => {
+        const none = r.reads[t] === 0
+        return [
+          t.toUpperCase(),
+          formatCount(r.reads[t]),
+          formatPct(r.reads[t] / reads),
+          none ? "-" : formatNs(r.tiers[t].p50Ns),
+          none ? "-" : formatNs(r.tiers[t].p95Ns),
+          none ? "-" : formatNs(r.tiers[t].p99Ns),
+          none ? "-" : `≤ ${formatNs(r.readLatency[t].p50Ns)}`,
+          none ? "-" : `≤ ${formatNs(r.readLatency[t].p99Ns)}`,
+        ]
+      }),
+      [
+        "loader",
+        formatCount(r.reads.load),
+        formatPct(r.reads.load / reads),
+        "",
+        "",
+        "",
+        r.reads.load === 0 ? "-" : `≤ ${formatNs(r.readLatency.load.p50Ns)}`,
+        r.reads.load === 0 ? "-" : `≤ ${formatNs(r.readLatency.load.p99Ns)}`,
+      ],
     ],
     new Set([1, 2, 3, 4, 5, 6, 7]),
   )
