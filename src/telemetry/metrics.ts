@@ -46,12 +46,14 @@ type TierName = (typeof TIERS)[number]
 
 /**
  * Registers tiercache's metrics for `cache` and returns the registry (plus `observeGet`).
+ * The second argument is a prom-client `Registry` to register into, or options.
  *
  * @example
  * const metrics = cacheMetrics(cache)
  * http.createServer(async (_, res) => res.end(await metrics.text())).listen(9464)
  */
-export function cacheMetrics(cache: Pick<TierCacheHandle, "stats">, options: CacheMetricsOptions = {}): CacheMetrics {
+export function cacheMetrics(cache: Pick<TierCacheHandle, "stats">, registryOrOptions: Registry | CacheMetricsOptions = {}): CacheMetrics {
+  const options: CacheMetricsOptions = registryOrOptions instanceof Registry ? { registry: registryOrOptions } : registryOrOptions
   const registry = options.registry ?? new Registry()
   const p = options.prefix ?? "tiercache_"
   let snapshot: CacheStats | undefined

@@ -1,3 +1,4 @@
+import { Registry } from "prom-client"
 import { describe, expect, it } from "vitest"
 import type { CacheStats, LatencySummary, TierStats } from "../../src/api.js"
 import { cacheMetrics } from "../../src/telemetry/metrics.js"
@@ -100,6 +101,13 @@ describe("cacheMetrics", () => {
     const text = await b.text()
     expect(sample(text, 'tiercache_tier_hits_total{tier="l1"}')).toBe(1)
     expect(sample(text, 'other_tier_hits_total{tier="l1"}')).toBe(2)
+  })
+
+  it("accepts a registry as the second argument", async () => {
+    const registry = new Registry()
+    const m = cacheMetrics({ stats: () => statsWith(5) }, registry)
+    expect(m.registry).toBe(registry)
+    expect(sample(await registry.metrics(), 'tiercache_tier_hits_total{tier="l1"}')).toBe(5)
   })
 
   it("serves Prometheus text over HTTP on 127.0.0.1", async () => {
