@@ -44,20 +44,24 @@ export interface L1PolicyOptions {
   /** Climber constants (default: Caffeine's). */
   readonly climber?: Partial<HillClimberOptions>
   /**
-   * Simulate an LRU and a small-window W-TinyLFU beside the real cache on a hash sample of the keys
-   * and jump the window to whichever clearly wins (default true; needs `adaptive`). See shadow-cache.ts.
+   * Simulate W-TinyLFUs with other window shares (`shadowWindows`) beside the real cache on a hash
+   * sample of the keys and jump the window to whichever clearly wins (default true; needs `adaptive`). See shadow-cache.ts.
    */
   readonly shadows?: boolean
   /** Target entries per shadow: the key sample rate is a power of two ≈ shadowEntries / capacity (default 512). */
   readonly shadowEntries?: number
   /** A shadow must beat the real cache by this share of the sampled requests to trigger a jump (default 0.01). */
   readonly shadowMargin?: number
-  /** Window share of the frequency-biased shadow (default 0.01). */
-  readonly shadowWindow?: number
+  /** Window shares the shadows simulate, largest first (default [1, 0.3, 0.01]: LRU, balanced, frequency). */
+  readonly shadowWindows?: readonly number[]
   /** Duel period in sampled requests, as a multiple of the shadow capacity (default 2). */
   readonly shadowPeriod?: number
   /** Consecutive duel wins a shadow needs before the window jumps to its setting (default 2). */
   readonly shadowConfirm?: number
+  /** A lead of this share of the sampled requests triggers the jump after a single period (default 0.1). */
+  readonly shadowDecisiveMargin?: number
+  /** While the window is full (LRU mode) leave it only on the duel's word, not the climber's (default true). */
+  readonly freezeAtLru?: boolean
   /** Seed of the admission jitter (deterministic replays in tests and benchmarks). */
   readonly seed?: number
 }
@@ -117,6 +121,8 @@ const ADMIT_JITTER_THRESHOLD = 6
 const SAMPLE_SPREAD = 0x85ebca6b | 0
 /** Sampling 1 key in 2^16 at most (the sample test uses 16 bits). */
 const MAX_SAMPLE_RATE = 1 << 16
+/** Shadow window shares: LRU, a balanced W-TinyLFU, and Caffeine's frequency-biased 1 % window. */
+const DEFAULT_SHADOW_WINDOWS: readonly number[] = [1, 0.3, 0.01]
 /** Sketch agings happen every 16 × capacity increments (chosen with bench/hitratio/tune.ts). */
 const DEFAULT_SKETCH_SAMPLE_FACTOR = 16
 /** Climber samples last 10 × capacity requests (Caffeine) but no fewer than this. */
@@ -163,16 +169,16 @@ export class L1Cache<V> implements L1Tier<V> {
   private totalBytes = 0
   private rng: number
   // Shadow duel (allocated only when adaptive and shadows are on).
-  private shadowLru: ShadowCache | undefined
-  private shadowLfu: ShadowCache | undefined
+  private shadows: ShadowCache[] = []
+  private shadowWindows: number[] = []
   private shadowsOn = false
   /** A key is in the shadow sample when bits 16.. of hash × SAMPLE_SPREAD are 0 under this mask (rate 1/(mask+1)). */
   private sampleMask = 0
   private sampledHits = 0
   private sampledRequests = 0
   private duelPeriod = 0
-  /** Which shadow won the last duel (0 none, 1 LRU, 2 small window) and how many in a row. */
-  private lastWinner = 0
+  /** Which shadow won the last duel (-1 none) and how many in a row. */
+  private lastWinner = -1
   private winStreak = 0
   /** The last missed key and its hash: the `set` that usually follows a miss need not hash again. */
   private lastMissKey: string | undefined = undefined
@@ -339,7 +345,7 @@ export class L1Cache<V> implements L1Tier<V> {
       slots: this.capacity,
       slotArrayBytes,
       sketchBytes: this.sketch.byteLength,
-      shadowBytes: (this.shadowLru?.byteLength ?? 0) + (this.shadowLfu?.byteLength ?? 0),
+      shadowBytes: this.shadows.reduce((n, s) => n + s.byteLength, 0),
       ownerBytes,
     }
   }
@@ -509,7 +515,7 @@ export class L1Cache<V> implements L1Tier<V> {
   private evictIfNeeded(): void {
     this.drainWindow()
     if (!this.overBudget()) return
-    if (this.shadowLru === undefined && this.climber !== undefined && (this.policy.shadows ?? true)) this.startShadows()
+    if (!this.shadowsOn && this.climber !== undefined && (this.policy.shadows ?? true)) this.startShadows()
     if (this.overCount > 0) this.evictOverQuotaOwners()
     if (this.prefetchedResident > 0) this.evictUnusedPrefetched()
     if (this.overBudget()) this.evictFromMain()
@@ -677,15 +683,19 @@ export class L1Cache<V> implements L1Tier<V> {
 
   /** One hill-climbing step on the hit rate since the previous step. */
   private climb(): void {
-    const share = this.climber!.sample(this.sampleHits, this.sampleMisses)
+    const hits = this.sampleHits
+    const misses = this.sampleMisses
     this.sampleHits = 0
     this.sampleMisses = 0
-    this.resizeWindow(share)
+    // In LRU mode (full window) the real cache *is* the LRU shadow, and the small-window shadow
+    // already tells, paired and low-noise, whether leaving helps: climbing would only wander.
+    if (this.shadowsOn && this.windowShare === 1 && (this.policy.freezeAtLru ?? true)) return
+    this.resizeWindow(this.climber!.sample(hits, misses))
   }
 
   /**
    * Starts the shadow duel once the cache is full (its entry count is now the capacity the shadows
-   * model). From then on the window moves only at the end of each duel period.
+   * model). From then on a clearly better shadow can move the window at the end of a duel period.
    */
   private startShadows(): void {
     const capacity = this.index.size
@@ -693,41 +703,60 @@ export class L1Cache<V> implements L1Tier<V> {
     let rate = 1
     while (capacity / (rate * 2) >= target && rate < MAX_SAMPLE_RATE) rate *= 2
     const sampled = capacity / rate
-    this.shadowLru = new ShadowCache(sampled, 1, this.sketch)
-    this.shadowLfu = new ShadowCache(sampled, this.policy.shadowWindow ?? 0.01, this.sketch)
+    const windows = this.policy.shadowWindows ?? DEFAULT_SHADOW_WINDOWS
+    this.shadows = windows.map((w) => new ShadowCache(sampled, w, this.sketch))
+    this.shadowWindows = windows.slice()
     this.sampleMask = rate - 1
     this.shadowsOn = true
+    // Warm the shadows with what the real cache holds (coldest first), so the first duel compares
+    // warm caches; cold shadows would lose it by default and delay a needed jump by a period.
+    for (const q of [PROBATION, PROTECTED, WINDOW]) {
+      for (let slot = this.first(q); slot !== NONE; slot = this.after(slot)) {
+        const hash = this.hashes[slot]
+        if ((Math.imul(hash, SAMPLE_SPREAD) >>> 16 & this.sampleMask) !== 0) continue
+        for (const shadow of this.shadows) shadow.access(hash)
+      }
+    }
+    for (const shadow of this.shadows) shadow.takeHits()
     this.duelPeriod = Math.max(64, Math.round((this.policy.shadowPeriod ?? 2) * sampled))
   }
 
-  /** A sampled request: replay it in both shadows; at the end of a period, move the window. */
+  /** A sampled request: replay it in every shadow; at the end of a period, hold the duel. */
   private shadowAccess(hash: number, hit: number): void {
     this.sampledHits += hit
-    this.shadowLru!.access(hash)
-    this.shadowLfu!.access(hash)
+    const shadows = this.shadows
+    for (let i = 0; i < shadows.length; i++) shadows[i].access(hash)
     if (++this.sampledRequests >= this.duelPeriod) this.duel()
   }
 
   /**
-   * Jump to a shadow's window share when it clearly beat the real cache over the period (paired
-   * comparison on the same sampled requests). Fine-tuning between jumps is the climber's job.
+   * Jump to the best shadow's window share when it clearly beat the real cache over the period
+   * (paired comparison on the same sampled requests). Fine-tuning between jumps is the climber's job.
    */
   private duel(): void {
     const real = this.sampledHits
-    const lru = this.shadowLru!.takeHits()
-    const lfu = this.shadowLfu!.takeHits()
-    const margin = (this.policy.shadowMargin ?? 0.01) * this.sampledRequests
+    const requests = this.sampledRequests
     this.sampledHits = 0
     this.sampledRequests = 0
-    let winner = 0
-    if (lru > real + margin && lru >= lfu) winner = 1
-    else if (lfu > real + margin && lfu > lru) winner = 2
-    // One period can be luck; act only when the same shadow wins periods in a row.
-    const streak = winner !== 0 && winner === this.lastWinner ? this.winStreak + 1 : 1
-    this.lastWinner = winner
+    let best = -1
+    let bestHits = real + (this.policy.shadowMargin ?? 0.01) * requests
+    for (let i = 0; i < this.shadows.length; i++) {
+      const hits = this.shadows[i].takeHits()
+      // Ties go to the larger window (listed first): recency is the safer default.
+      if (hits > bestHits) {
+        best = i
+        bestHits = hits
+      }
+    }
+    // One period can be luck; act only when the same shadow wins periods in a row ...
+    const streak = best !== -1 && best === this.lastWinner ? this.winStreak + 1 : 1
+    this.lastWinner = best
     this.winStreak = streak
-    const target = winner === 1 ? 1 : this.policy.shadowWindow ?? 0.01
-    if (winner !== 0 && streak >= (this.policy.shadowConfirm ?? 2) && target !== this.windowShare) {
+    if (best === -1) return
+    const target = this.shadowWindows[best]
+    // ... unless the win is decisive: then one period is evidence enough.
+    const decisive = bestHits - real > (this.policy.shadowDecisiveMargin ?? 0.1) * requests
+    if ((decisive || streak >= (this.policy.shadowConfirm ?? 2)) && target !== this.windowShare) {
       this.climber!.jumpTo(target)
       this.sampleHits = 0
       this.sampleMisses = 0
@@ -829,10 +858,7 @@ export class L1Cache<V> implements L1Tier<V> {
     const sketch = this.newSketch()
     for (let slot = FIRST_SLOT; slot < this.fresh; slot++) if (this.keyList[slot] !== undefined) sketch.increment(this.hashes[slot])
     this.sketch = sketch
-    if (this.shadowLru !== undefined) {
-      this.shadowLru.sketch = sketch
-      this.shadowLfu!.sketch = sketch
-    }
+    for (const shadow of this.shadows) shadow.sketch = sketch
     this.samplePeriod = this.samplePeriodFor(capacity)
   }
 
