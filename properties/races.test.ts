@@ -11,6 +11,7 @@ import type { CacheValue } from "../src/types.js"
 import { CI_RUNS, runs } from "./config.js"
 import { openHarness, scheduledL3 } from "./harness.js"
 import { show } from "./oracle.js"
+import { deserializeValue } from "../src/values/serialize.js"
 
 const KEYS = ["x", "y", "z"] as const
 type OpKind = "put" | "get" | "getIfPresent" | "invalidate" | "prefetch"
@@ -38,7 +39,14 @@ const interleavings = new Set<string>()
 let scenarios = 0
 let readsChecked = 0
 
-async function scenario(s: fc.Scheduler, ops: readonly Op[], withLoader: boolean): Promise<void> {
+type Invariant = "NoStaleRead" | "NoResurrection" | "TierVersionsNotNewerThanAck"
+
+/** The write index a stored value carries, or undefined for a miss. */
+function writeIndex(v: CacheValue | undefined): number | undefined {
+  return v === undefined ? undefined : (v as { w: number }).w
+}
+
+async function scenario(s: fc.Scheduler, ops: readonly Op[], withLoader: boolean, invariant: Invariant): Promise<void> {
   scenarios++
   const writes: Write[] = []
   const ackedMax = new Map<string, number>()
@@ -51,6 +59,7 @@ async function scenario(s: fc.Scheduler, ops: readonly Op[], withLoader: boolean
   const failures: string[] = []
 
   const checkRead = (op: string, key: string, got: CacheValue | undefined, ackedAtStart: number) => {
+    if (invariant !== "NoStaleRead") return
     readsChecked++
     if (got === undefined) return
     const idx = (got as { w?: number }).w
@@ -89,28 +98,53 @@ async function scenario(s: fc.Scheduler, ops: readonly Op[], withLoader: boolean
   const settled = await s.waitFor(Promise.allSettled(all))
   for (const r of settled) if (r.status === "rejected") failures.push(`an operation failed: ${String(r.reason)}`)
 
-  // Quiescence: every key holds exactly its last write.
-  for (const key of KEYS) {
-    const last = [...writes].reverse().find((w) => w.key === key)
-    const got = await s.waitFor(cache.get(key))
-    const want = last === undefined || last.kind === "invalidate" ? undefined : last.idx
-    const gotIdx = got === undefined ? undefined : (got as { w: number }).w
-    if (gotIdx !== want) failures.push(`after quiescence get(${key}) returned ${show(got)}; its last write was ${last === undefined ? "none" : `#${last.idx} (${last.kind})`}`)
+  if (invariant === "NoResurrection") {
+    // Quiescence: every key reads exactly its last write; no tier holds a superseded version.
+    for (const key of KEYS) {
+      const last = [...writes].reverse().find((w) => w.key === key)
+      const got = await s.waitFor(cache.get(key))
+      const want = last === undefined || last.kind === "invalidate" ? undefined : last.idx
+      if (writeIndex(got) !== want) failures.push(`after quiescence get(${key}) returned ${show(got)}; its last write was ${last === undefined ? "none" : `#${last.idx} (${last.kind})`}`)
+      for (const [tier, held] of await heldVersions(cache, key)) {
+        if (last !== undefined && held < last.idx) failures.push(`${tier} holds write #${held} of ${key}, superseded by #${last.idx}`)
+      }
+    }
+  }
+  if (invariant === "TierVersionsNotNewerThanAck") {
+    // Every tier holds only acknowledged writes of the key, none newer than the newest acknowledged one.
+    for (const key of KEYS) {
+      const newest = ackedMax.get(key) ?? -1
+      for (const [tier, held] of await heldVersions(cache, key)) {
+        if (held > newest || writes[held]?.kind !== "put" || writes[held].key !== key) failures.push(`${tier} holds write #${held} of ${key}; newest acknowledged is #${newest}`)
+        if (newest >= 0 && writes[newest].kind === "invalidate") failures.push(`${tier} holds write #${held} of ${key} after its acknowledged invalidate #${newest}`)
+      }
+    }
   }
   interleavings.add(s.report().map((r) => r.label).join("|"))
   await cache.close()
   if (failures.length > 0) throw new Error(`${failures.join("\n")}\nscheduler: ${s.report().map((r) => r.label).join(" → ")}`)
 }
 
-describe("races under fc.scheduler", () => {
+/** What each tier holds for `key`, as write indices (L1 value, L2 bytes, L3 blob). */
+async function heldVersions(cache: Awaited<ReturnType<typeof openHarness>>, key: string): Promise<[string, number][]> {
+  const h = cache.hierarchy
+  const out: [string, number][] = []
+  const v1 = writeIndex(h.l1.peek(key))
+  if (v1 !== undefined) out.push(["L1", v1])
+  const s2 = h.l2.has(key) ? h.l2.get(key) : undefined
+  if (s2 !== undefined) out.push(["L2", writeIndex(deserializeValue(key, s2.bytes))!])
+  return out
+}
+
+describe("races under fc.scheduler (invariants of spec/TierCoherency.tla)", () => {
   afterAll(() => {
     console.log(`races: ${scenarios} scenarios, ${readsChecked} reads checked, ${interleavings.size} distinct interleavings`)
     expect(interleavings.size).toBeGreaterThan(CI_RUNS)
   })
-  it("no stale read and no resurrection: L3 completions reordered, no loader", async () => {
-    await fc.assert(fc.asyncProperty(fc.scheduler(), fc.array(opArb, { minLength: 3, maxLength: 14 }), (s, ops) => scenario(s, ops, false)), runs(CI_RUNS))
-  })
-  it("no stale read and no resurrection: L3 completions and slow loads reordered", async () => {
-    await fc.assert(fc.asyncProperty(fc.scheduler(), fc.array(opArb, { minLength: 3, maxLength: 14 }), (s, ops) => scenario(s, ops, true)), runs(CI_RUNS))
-  })
+  const opsArb = fc.array(opArb, { minLength: 4, maxLength: 24, size: "+2" })
+  for (const invariant of ["NoStaleRead", "NoResurrection", "TierVersionsNotNewerThanAck"] as const) {
+    it(`${invariant}: L3 completions, slow loads and issues reordered by fc.scheduler`, async () => {
+      await fc.assert(fc.asyncProperty(fc.scheduler(), opsArb, fc.boolean(), (s, ops, withLoader) => scenario(s, ops, withLoader, invariant)), runs(CI_RUNS))
+    })
+  }
 })
