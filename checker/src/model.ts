@@ -68,8 +68,12 @@ export async function loadModel(specPath: string, cfgPath?: string): Promise<Loa
 
   for (const c of cfg.constants) {
     const loc = { file: cfg.file, line: c.line, column: 1 }
-    if (c.kind === "value") env.constValues.set(c.name, c.value)
-    else {
+    if (c.kind === "value") {
+      if (!env.declaredConstants.has(c.name) && !env.defs.has(c.name)) {
+        throw new CheckerError("config", `${c.name} is neither a constant nor a definition of the spec`, loc)
+      }
+      env.constValues.set(c.name, c.value)
+    } else {
       const def = env.defs.get(c.def)
       if (!def) throw new CheckerError("config", `${c.name} <- ${c.def}: no definition named ${c.def}`, loc)
       if (!env.declaredConstants.has(c.name) && !env.defs.has(c.name)) {
