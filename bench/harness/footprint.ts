@@ -1,13 +1,14 @@
 /**
  * Memory footprint of the 850-agent simulation (issue 7 target: peak heap ≤ 200 MB).
  *
- *   node --expose-gc --import tsx bench/harness/footprint.ts [--agents 850] [--ops 100000]
+ *   node --expose-gc --import tsx bench/harness/footprint.ts [--agents 850] [--ops 100000] [--out DIR]
  *
  * Runs `simulate` with the CLI's default budgets and prefetch on, forcing a full GC before each of
  * 50 samples, and reports three figures: peak live heap (after GC: what the process really holds),
  * peak heapUsed (with garbage V8 had not collected yet — what `simulate --json` shows), and peak
  * RSS. Writes bench/results/footprint.json.
  */
+import { resolve } from "node:path"
 import { runSimulation, SIMULATION_DEFAULTS } from "../../src/cli/simulate-engine.js"
 import { writeResults } from "./results.js"
 
@@ -30,6 +31,7 @@ const figures = {
   elapsedMs: report.elapsedMs,
   budgets: report.config,
 }
-const file = writeResults("footprint", figures)
+const outIdx = argv.indexOf("--out")
+const file = writeResults("footprint", figures, outIdx >= 0 ? resolve(argv[outIdx + 1]) : undefined)
 console.log(JSON.stringify(figures))
 console.log(`wrote ${file}`)

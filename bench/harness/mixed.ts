@@ -5,10 +5,11 @@
  * Reports ns per operation (batched, hdr percentiles), throughput relative to lru-cache, and each
  * cache's hit ratio on the stream (read misses are filled, as a read-through cache would).
  *
- *   node --import tsx bench/harness/mixed.ts [--quick]
+ *   node --import tsx bench/harness/mixed.ts [--quick] [--out DIR]
  *
  * Writes bench/results/mixed.json.
  */
+import { resolve } from "node:path"
 import { LRUCache } from "lru-cache"
 import { LRUCache as MnemonistLru } from "mnemonist"
 import { L1Cache } from "../../src/tiers/l1/index.js"
@@ -16,6 +17,9 @@ import { measureBatched, type LatencyStats } from "./measure.js"
 import { writeResults } from "./results.js"
 
 const quick = process.argv.includes("--quick")
+const outIdx = process.argv.indexOf("--out")
+/** Results folder (default bench/results). */
+const outDir = outIdx >= 0 ? resolve(process.argv[outIdx + 1]) : undefined
 const KEYS = 100_000
 const CAPACITY = 10_000
 const STREAM = 1 << 20
@@ -126,7 +130,7 @@ function main(): void {
     workload: { keys: KEYS, capacity: CAPACITY, writeShare: WRITE_SHARE, zipf: ZIPF_S, rounds, samplesPerRound: samples, batch: 1000 },
     note: "ns per operation are means over 1000-operation batches (percentiles over batches); hit ratio over every read of all rounds",
     results,
-  })
+  }, outDir)
   console.log("cache                 p50 ns/op  p99 ns/op  thrpt vs lru-cache  hit ratio")
   for (const r of results) {
     console.log(`${r.cache.padEnd(20)}  ${r.p50NsPerOp.toFixed(1).padStart(9)}  ${r.p99NsPerOp.toFixed(1).padStart(9)}  ${r.throughputVsLruCache.toFixed(3).padStart(18)}  ${(r.hitRatio * 100).toFixed(2).padStart(8)} %`)

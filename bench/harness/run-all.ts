@@ -4,12 +4,13 @@
  *   node --import tsx bench/harness/run-all.ts [--quick] [--only l1,l2l3,hitratio,checker,mixed,footprint,prefetch]
  *
  * Each benchmark runs in its own process (its own JIT and heap; one failing does not stop the
- * others) and writes its own results file in bench/results/; this runner records, per benchmark,
+ * others) and writes its own results file in bench/results/ — or, with --quick, in
+ * bench/results/quick/, so a smoke run never overwrites the full results; this runner records, per benchmark,
  * the command, exit status, wall time and result file, plus the checker's throughput read from
  * `check-models --json`, into bench/results/summary.json. Exit 1 if any benchmark failed.
  */
 import { spawnSync } from "node:child_process"
-import { existsSync } from "node:fs"
+import { existsSync, mkdirSync } from "node:fs"
 import { resolve } from "node:path"
 import { writeResults } from "./results.js"
 
@@ -29,18 +30,26 @@ interface Bench {
 }
 
 const q = (flag: string): string[] => (quick ? [flag] : [])
+/** Where results go: quick runs into their own folder. */
+const OUT = quick ? "bench/results/quick" : "bench/results"
 const BENCHES: readonly Bench[] = [
-  { name: "l1", script: "bench/l1/run.ts", args: ["--expose-gc", "--import", "tsx", "bench/l1/run.ts", ...q("--quick")], results: "bench/results/l1.json" },
-  { name: "l2l3", script: "bench/l2l3/run.ts", args: ["--import", "tsx", "bench/l2l3/run.ts", ...q("--quick")], results: "bench/results/l2l3.json" },
-  { name: "hitratio", script: "bench/hitratio/run.ts", args: ["--import", "tsx", "bench/hitratio/run.ts", ...(quick ? ["--quick"] : [])], results: "bench/results/hitratio.json" },
-  { name: "mixed", script: "bench/harness/mixed.ts", args: ["--import", "tsx", "bench/harness/mixed.ts", ...q("--quick")], results: "bench/results/mixed.json" },
+  { name: "l1", script: "bench/l1/run.ts", args: ["--expose-gc", "--import", "tsx", "bench/l1/run.ts", ...q("--quick"), "--out", `${OUT}/l1.json`], results: `${OUT}/l1.json` },
+  { name: "l2l3", script: "bench/l2l3/run.ts", args: ["--import", "tsx", "bench/l2l3/run.ts", ...q("--quick"), "--out", OUT], results: `${OUT}/l2l3.json` },
+  // --quick never writes files; the full run writes bench/results/hitratio.{json,md}.
+  { name: "hitratio", script: "bench/hitratio/run.ts", args: ["--import", "tsx", "bench/hitratio/run.ts", ...q("--quick")], results: quick ? "(stdout)" : "bench/results/hitratio.json" },
+  { name: "mixed", script: "bench/harness/mixed.ts", args: ["--import", "tsx", "bench/harness/mixed.ts", ...q("--quick"), "--out", OUT], results: `${OUT}/mixed.json` },
   {
     name: "footprint",
     script: "bench/harness/footprint.ts",
-    args: ["--expose-gc", "--import", "tsx", "bench/harness/footprint.ts", "--agents", "850", "--ops", quick ? "20000" : "100000"],
-    results: "bench/results/footprint.json",
+    args: ["--expose-gc", "--import", "tsx", "bench/harness/footprint.ts", "--agents", "850", "--ops", quick ? "20000" : "100000", "--out", OUT],
+    results: `${OUT}/footprint.json`,
   },
-  { name: "prefetch", script: "bench/prefetch/run-prefetch-bench.ts", args: ["--import", "tsx", "bench/prefetch/run-prefetch-bench.ts", ...(quick ? ["--traces", "none"] : [])], results: "bench/results/prefetch.json" },
+  {
+    name: "prefetch",
+    script: "bench/prefetch/run-prefetch-bench.ts",
+    args: ["--import", "tsx", "bench/prefetch/run-prefetch-bench.ts", ...(quick ? ["--traces", "none"] : []), "--out", `${OUT}/prefetch`],
+    results: `${OUT}/prefetch.json`,
+  },
   { name: "checker", script: "checker/bin/check-models.ts", args: ["--import", "tsx", "checker/bin/check-models.ts", "--json"], results: "(stdout)" },
 ]
 
@@ -82,6 +91,7 @@ for (const b of BENCHES) {
   outcomes.push({ name: b.name, command, status, exitCode: r.status, seconds, results: b.results, ...(detail === undefined ? {} : { detail }) })
   console.log(`-- ${b.name}: ${status} in ${seconds} s`)
 }
-const file = writeResults("summary", { quick, outcomes })
+mkdirSync(resolve(ROOT, OUT), { recursive: true })
+const file = writeResults("summary", { quick, outcomes }, resolve(ROOT, OUT))
 console.log(`\n${outcomes.map((o) => `${o.name.padEnd(10)} ${o.status.padEnd(7)} ${String(o.seconds).padStart(6)} s  ${o.results}`).join("\n")}\nwrote ${file}`)
 if (outcomes.some((o) => o.status === "failed")) process.exitCode = 1
