@@ -51,8 +51,14 @@ export function parseCommand(command: string, argv: readonly string[], specs: Op
   } catch (err) {
     throw new UsageError(`${command}: ${describeParseError(err, specs)}`)
   }
-  for (const [name, value] of Object.entries(parsed.values)) {
-    if (Array.isArray(value)) throw new UsageError(`${command}: option --${name} given more than once`)
+  // parseArgs silently keeps the last of a repeated option; "--ops 10 --ops 20" is a mistake.
+  const seen = new Set<string>()
+  for (const arg of argv) {
+    if (arg === "--") break
+    if (!arg.startsWith("--")) continue
+    const name = arg.slice(2).split("=")[0]
+    if (seen.has(name)) throw new UsageError(`${command}: option --${name} given more than once`)
+    seen.add(name)
   }
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }
 }
