@@ -83,6 +83,17 @@ export async function loadModel(specPath: string, cfgPath?: string): Promise<Loa
     }
   }
 
+  // Like TLC, every declared constant needs a value or a substitution, used or not.
+  for (const name of env.declaredConstants) {
+    if (!env.constValues.has(name) && !env.constSubst.has(name)) {
+      throw new CheckerError("config", `constant ${name} is not assigned a value by the configuration`, {
+        file: cfg.file,
+        line: 1,
+        column: 1
+      })
+    }
+  }
+
   const compiler = new Compiler(env)
   const actions = new ActionCompiler(compiler)
 
