@@ -269,10 +269,16 @@ export async function runSimulation(s: SimulationSettings, hooks: SimulationHook
     await Promise.all(tails.values())
     if (failure !== undefined) throw failure
     if (done % sampleEvery !== 0) takeSample(done)
-  } finally {
+  } catch (e) {
+    // A failed run still releases the cache and its temp folder before reporting the error.
     clearInterval(timer)
     prefetch?.close()
+    await cache.close().catch(() => undefined)
+    if (ownsDir) await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+    throw e
   }
+  clearInterval(timer)
+  prefetch?.close()
   const elapsedMs = performance.now() - started
   const finalStats = cache.stats()
   closedStats = finalStats
