@@ -9,16 +9,31 @@
 import { deflateRawSync, inflateRawSync, constants as zlibConstants } from "node:zlib"
 import { deflateRaw, inflateRaw } from "pako"
 import type { Compressor } from "../../types.js"
+import { RawDeflater, RawInflater } from "./pako-streams.js"
 
 /** Deflate level used by both compressors: zlib's own default, a balanced speed/ratio point. */
 export const DEFAULT_DEFLATE_LEVEL = 6
 
 type DeflateLevel = -1 | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
 
-/** A raw-DEFLATE compressor on pako (pure JavaScript). */
+/**
+ * A raw-DEFLATE compressor on pako (pure JavaScript). Each compressor keeps one deflate and one
+ * inflate stream and resets them per call (see pako-streams.ts) instead of building new ones.
+ */
 export function createPakoCompressor(level: DeflateLevel = DEFAULT_DEFLATE_LEVEL): Compressor {
+  const deflater = new RawDeflater(level)
+  const inflater = new RawInflater()
   return {
     name: `pako-deflate-raw-${level}`,
+    compress: (bytes) => deflater.deflate(bytes),
+    decompress: (bytes) => inflater.inflate(bytes)
+  }
+}
+
+/** pako's one-shot API (a fresh stream per call), kept as the reference the reusable streams are measured against. */
+export function createPakoOneShotCompressor(level: DeflateLevel = DEFAULT_DEFLATE_LEVEL): Compressor {
+  return {
+    name: `pako-oneshot-deflate-raw-${level}`,
     compress: (bytes) => deflateRaw(bytes, { level }),
     decompress: (bytes) => inflateRaw(bytes)
   }
