@@ -2,7 +2,7 @@
  * The tla-check command line: TLC's summary lines and exit codes, --json, --itf, --simulate with
  * --itf-dir, and error reporting with line:column.
  */
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -128,6 +128,37 @@ describe("tla-check CLI", () => {
     const { err, io } = captureIo()
     expect(await runCli([spec("SyntaxError")], io)).toBe(2)
     expect(err.join("\n")).toMatch(/SyntaxError\.tla:4:\d+: syntax error/)
+  })
+
+  it("cfg problems are exit 2 with the cfg line", async () => {
+    const dir = tmp()
+    const tla = join(dir, "M.tla")
+    writeFileSync(tla, "---- MODULE M ----\nEXTENDS Naturals\nCONSTANT N, K\nVARIABLE x\nInit == x = 0\nNext == x' = (x + 1) % N\n====\n")
+    const run = async (cfgText: string) => {
+      writeFileSync(join(dir, "M.cfg"), cfgText)
+      const { err, io } = captureIo()
+      return { code: await runCli([tla], io), err: err.join("\n") }
+    }
+    expect(await run("CONSTANT N = 3\nINIT Init\nNEXT Next\n")).toMatchObject({ code: 2, err: expect.stringMatching(/constant K is not assigned/) })
+    expect(await run("CONSTANT N = 3\nK = 1\nKK = 2\nINIT Init\nNEXT Next\n")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/M\.cfg:3:1: KK is neither a constant nor a definition/)
+    })
+    expect(await run("CONSTANT N = 3\nK = 1\nINIT Init\nNEXT Next\nINVARIANT Nope\n")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/M\.cfg:5:1: invariant Nope is not defined/)
+    })
+    expect(await run("CONSTANT N = 3\nK = 1\nINIT Init\nNEXT Next\n")).toMatchObject({ code: 0 })
+  })
+
+  it("an evaluation error during the search is exit 2 with the spec's line:column", async () => {
+    const dir = tmp()
+    const tla = join(dir, "Oob.tla")
+    writeFileSync(tla, "---- MODULE Oob ----\nEXTENDS Naturals\nVARIABLE i\nInit == i = 1\nNext == /\\ <<10, 20>>[i] > 0\n        /\\ i' = i + 1\n====\n")
+    writeFileSync(join(dir, "Oob.cfg"), "INIT Init\nNEXT Next\n")
+    const { err, io } = captureIo()
+    expect(await runCli([tla], io)).toBe(2)
+    expect(err.join("\n")).toMatch(/Oob\.tla:5:\d+: 3 is not in the domain of <<10, 20>>/)
   })
 
   it("bad usage is exit 1", async () => {
