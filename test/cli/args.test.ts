@@ -67,3 +67,22 @@ describe("LevelHistogram", () => {
     expect(new LevelHistogram().percentile(50)).toBe(0)
   })
 })
+
+describe("progress bar", () => {
+  it("draws only on a TTY", async () => {
+    const { createProgress } = await import("../../src/cli/progress.js")
+    const written: string[] = []
+    const tty = { isTTY: true, write: (t: string) => written.push(t) } as unknown as NodeJS.WriteStream
+    const bar = createProgress("simulate", 100, tty)
+    bar.update(50)
+    bar.update(100)
+    bar.finish()
+    expect(written.some((t) => t.includes("simulate [") && t.includes("100 %"))).toBe(true)
+    const pipe: string[] = []
+    const notTty = { isTTY: false, write: (t: string) => pipe.push(t) } as unknown as NodeJS.WriteStream
+    const none = createProgress("simulate", 100, notTty)
+    none.update(50)
+    none.finish()
+    expect(pipe).toEqual([])
+  })
+})
