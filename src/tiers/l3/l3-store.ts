@@ -295,7 +295,11 @@ export class L3Store implements L3Tier {
       while (this.#inflight.size > 0 || this.#compaction !== undefined) {
         await Promise.allSettled([...this.#inflight, this.#compaction])
       }
-      await this.#log.close()
+      try {
+        await this.#log.close()
+      } catch (cause) {
+        throw this.#error("close", LOG_FILE, cause)
+      }
     })()
     return this.#closing
   }

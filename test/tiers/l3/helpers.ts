@@ -81,8 +81,9 @@ export class FaultyFs implements L3FileSystem {
         await handle.truncate(length)
       },
       close: async () => {
-        hit("close")
+        // Release the real descriptor even when a fault is injected (a failed close(2) frees it too).
         await handle.close()
+        hit("close")
       }
     }
   }

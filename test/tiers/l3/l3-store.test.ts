@@ -520,6 +520,16 @@ describe("L3 I/O failures", () => {
     await l3.close()
   })
 
+  it("a failing close rejects with StorageError", async () => {
+    const fs = new FaultyFs()
+    const l3 = await open(tempDir(), { fs })
+    await l3.put("k", randomBytes(10), 1)
+    fs.fault = (op, path) => {
+      if (op === "close" && path.endsWith(LOG_FILE)) throw fsError("EIO")
+    }
+    await expect(l3.close()).rejects.toBeInstanceOf(StorageError)
+  })
+
   it("open on an unusable folder rejects with StorageError", async () => {
     const dir = tempDir()
     writeFileSync(join(dir, "file"), "x")
