@@ -81,4 +81,9 @@ describe("classic specs with hand-derived figures", () => {
     expect(r).toMatchObject({ outcome: "ok", distinct: 70001, generated: 70002, depth: 70001 })
     expect(seen).toEqual([65536])
   })
+
+  it("MCCounter: a model module EXTENDS the spec and substitutes the constant (N <- MCN)", async () => {
+    const r = await check(spec("MCCounter"), cfg("MCCounter"))
+    expect(r).toMatchObject({ outcome: "ok", distinct: 4, generated: 5, depth: 4 })
+  })
 })
