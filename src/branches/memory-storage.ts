@@ -33,20 +33,23 @@ export class TieredMemoryStorage implements BlobStorage, TierMoves {
    */
   constructor(private readonly delay: (op: string, internalKey: string) => Promise<void> = async () => {}) {}
 
+  /**
+   * L1 and L2 are memory: a hit there is served (and an L2 hit promoted) when the call is made.
+   * Only an L3 read is truly asynchronous: it completes after `delay`, if L3 still holds the blob
+   * then, and installs a copy in L1 (leaving L2 as it is then — the spec's ReadBranchComplete).
+   */
   async get(internalKey: string): Promise<Uint8Array | undefined> {
-    await this.delay("get", internalKey)
     const { l1, l2, l3 } = this.tiers
-    if (l1.has(internalKey)) return this.data.get(internalKey)
-    if (l2.has(internalKey)) {
-      l2.delete(internalKey)
-      l1.add(internalKey)
-      return this.data.get(internalKey)
+    if (l1.has(internalKey) || l2.has(internalKey)) {
+      if (l2.delete(internalKey)) l1.add(internalKey)
+      const bytes = this.data.get(internalKey)
+      await this.delay("get", internalKey)
+      return bytes
     }
-    if (l3.has(internalKey)) {
-      l1.add(internalKey)
-      return this.data.get(internalKey)
-    }
-    return undefined
+    await this.delay("get", internalKey)
+    if (!l3.has(internalKey)) return undefined
+    l1.add(internalKey)
+    return this.data.get(internalKey)
   }
 
   async put(internalKey: string, bytes: Uint8Array): Promise<void> {
@@ -88,9 +91,12 @@ export class TieredMemoryStorage implements BlobStorage, TierMoves {
     return true
   }
 
-  async evict(internalKey: string): Promise<boolean> {
+  /** Drops the blob from L1 (else L2), or from the tier named by `from`. */
+  async evict(internalKey: string, from?: "l1" | "l2"): Promise<boolean> {
     await this.delay("evict", internalKey)
-    const dropped = this.tiers.l1.delete(internalKey) || this.tiers.l2.delete(internalKey)
+    const dropped = from !== undefined
+      ? this.tiers[from].delete(internalKey)
+      : this.tiers.l1.delete(internalKey) || this.tiers.l2.delete(internalKey)
     this.forgetIfNowhere(internalKey)
     return dropped
   }

@@ -220,9 +220,14 @@ export class SuperpositionManager {
     for (let attempt = 0; attempt < READ_RETRIES; attempt++) {
       const { record, entry } = this.liveBranch(key, branch, KeyEv.READ_BRANCH, BranchEv.READ_BRANCH)
       const value = await this.materialize(record, entry)
-      // Re-check after the awaits: the same record and the same branch entry mean nothing retired
-      // or replaced the data we read; otherwise read again (or fail if the branch is gone).
-      if (this.records.get(key) === record && record.branches.get(branch) === entry) return value
+      // The barrier (spec: ReadBranchComplete re-checks the metadata): the data may be returned only
+      // if the key is still superposed in the same epoch and the branch is still live. A putBranch
+      // that landed meanwhile does not matter when we got bytes (the read linearizes before it);
+      // when the bytes were gone (the replaced delta was freed) read the current data again.
+      const now = this.records.get(key)
+      const current = now?.branches.get(branch)
+      const live = now !== undefined && now.state === KeySt.SUPERPOSED && now.epoch === record.epoch && current?.state === BranchSt.LIVE
+      if (live && (value !== undefined || current === entry)) return value
     }
     // Under a storm of putBranch calls, read under the key's lock: then nothing can change meanwhile.
     return this.withLock(key, async () => {
@@ -423,6 +428,12 @@ export class SuperpositionManager {
     let superposedKeys = 0
     for (const r of this.records.values()) if (r.state === KeySt.SUPERPOSED) superposedKeys++
     return { ...this.store.stats(), superposedKeys, siblingsCollected: this.siblingsCollected, gcFailures: this.gcFailures }
+  }
+
+  /** Storage key of a live branch's delta blob (undefined when it equals the base or is not live): diagnostics, conformance. */
+  branchBlobKey(key: string, branch: string): string | undefined {
+    const entry = this.records.get(key)?.branches.get(branch)
+    return entry === undefined || entry.state !== BranchSt.LIVE || entry.delta === undefined ? undefined : this.store.keyOf(entry.delta)
   }
 
   /** Keys with a superposition record (forked at least once and not invalidated since). */
