@@ -4,8 +4,10 @@
  * An action is compiled into a generator `act(ctx, frame, k)` that calls `k` once for every way the
  * action can hold, with `ctx.nxt` holding the assigned variables. Conjuncts run left to right: the
  * first `x' = e` or `x' \in S` on an unassigned `x'` assigns it (`\in` branches), and later
- * mentions of `x'` test the value already assigned. Disjuncts, `\E`, IF and CASE branch. Any other
- * conjunct is a guard. In init mode the same rules apply to the unprimed variables.
+ * mentions of `x'` test the value already assigned. Disjuncts, `\E`, `\A`, `=>`, IF, CASE, LET and
+ * calls of definitions are processed structurally (TLC's getNextStates); any other conjunct is a
+ * guard. Once every variable is assigned, remaining conjuncts are plain booleans. In init mode the
+ * same rules apply to the unprimed variables.
  *
  * Guards and assignments in a conjunction run inline; only nested actions allocate a continuation.
  */
@@ -59,13 +61,14 @@ export class ActionCompiler {
   /** Compiles one conjunct or action expression into a {@link Step}. */
   step(n: Node, scope: Scope): Step {
     const s = this.structural(n, scope)
-    if (s.kind !== "act" || scope.mode === "init") return s
+    if (s.kind !== "act") return s
     return { kind: "act", act: s.act, boolean: this.lazyBoolean(n, scope), loc: scope.loc(n) }
   }
 
   /**
    * The same action evaluated as one boolean, used once every variable is assigned (TLC then
-   * stops branching and just tests the remaining conjuncts). Compiled on first use.
+   * stops branching and just tests the remaining conjuncts, in Next and in Init alike).
+   * Compiled on first use.
    */
   private lazyBoolean(n: Node, scope: Scope): Expr {
     let compiled: Expr | undefined

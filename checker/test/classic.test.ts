@@ -86,4 +86,11 @@ describe("classic specs with hand-derived figures", () => {
     const r = await check(spec("MCCounter"), cfg("MCCounter"))
     expect(r).toMatchObject({ outcome: "ok", distinct: 4, generated: 5, depth: 4 })
   })
+
+  it("InitWitness: the initial predicate counts witnesses the same way", async () => {
+    const early = await check(spec("InitWitness"), cfg("InitWitnessEarly"))
+    expect(early).toMatchObject({ outcome: "ok", distinct: 2, generated: 8, depth: 1 })
+    const late = await check(spec("InitWitness"), cfg("InitWitnessLate"))
+    expect(late).toMatchObject({ outcome: "ok", distinct: 2, generated: 4, depth: 1 })
+  })
 })
