@@ -101,8 +101,12 @@ function parseArgs(argv: string[]): CliArgs | string {
 /** Runs tla-check with `argv` (without the node/script prefix); resolves to the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv)
+  if (args === "") {
+    io.out(USAGE)
+    return EXIT.ok
+  }
   if (typeof args === "string") {
-    io.err((args ? `tla-check: ${args}\n` : "") + USAGE)
+    io.err(`tla-check: ${args}\n${USAGE}`)
     return EXIT.usage
   }
   try {
