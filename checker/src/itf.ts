@@ -7,7 +7,7 @@
  * `{"#unserializable": "<name>"}` (ITF's escape for values it has no type for).
  */
 import { writeFileSync } from "node:fs"
-import { formatValue, isRecord, Kind, type FcnValue, type ModelValue, type SetLike, type TupleValue, type Value } from "./values.js"
+import { isRecord, Kind, type FcnValue, type ModelValue, type SetLike, type TupleValue, type Value } from "./values.js"
 
 /** JSON value of the ITF encoding. */
 export type ItfValue = boolean | string | ItfValue[] | { [key: string]: ItfValue }
@@ -66,4 +66,3 @@ export function writeItf(file: string, vars: string[], trace: Value[][], meta: I
   writeFileSync(file, JSON.stringify(traceToItf(vars, trace, meta, actions), null, 1) + "\n")
 }
 
-export { formatValue }

@@ -477,15 +477,6 @@ export function makeFcn(sortedKeys: Value[], vals: Value[]): TupleValue | FcnVal
   return isTuple ? new TupleValue(vals) : new FcnValue(sortedKeys, vals)
 }
 
-/** Builds a record from field names and values in any order. */
-export function makeRecord(fields: string[], vals: Value[]): FcnValue {
-  const idx = fields.map((_, i) => i).sort((i, j) => (fields[i] < fields[j] ? -1 : fields[i] > fields[j] ? 1 : 0))
-  return new FcnValue(
-    idx.map((i) => fields[i]),
-    idx.map((i) => vals[i])
-  )
-}
-
 /** `DOMAIN f`. */
 export function domainOf(f: TupleValue | FcnValue): SetLike {
   return f.kind === Kind.Tuple ? new IntervalSet(1, f.items.length) : new SetValue(f.keys)
