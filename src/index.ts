@@ -11,6 +11,7 @@ export type { AccessObserver, ServedBy } from "./hierarchy/types.js"
 export type {
   AgentOptions,
   AgentView,
+  BranchOps,
   CacheOps,
   CacheStats,
   LatencySummary,
@@ -18,7 +19,7 @@ export type {
   TierCacheHandle,
   TierStats,
 } from "./api.js"
-export type { CacheValue, Compressor, JsonValue, L1Options, L2Options, L3Options, Loader, TierCacheOptions, Version } from "./types.js"
+export type { BranchOptions, CacheValue, Compressor, JsonValue, L1Options, L2Options, L3Options, Loader, TierCacheOptions, Version } from "./types.js"
 export {
   AccessDenied,
   BranchError,
