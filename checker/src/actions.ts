@@ -80,6 +80,22 @@ export class ActionCompiler {
     switch (n.type) {
       case "parentheses":
         return this.step(namedKids(n)[0], scope)
+      case "label":
+        return this.step(n.childForFieldName("expression")!, scope)
+      case "step_expr_or_stutter": {
+        // [A]_v is A \/ UNCHANGED v.
+        const [a, sub] = namedKids(n)
+        const act = this.act(a, scope)
+        const stutter = this.keep(this.comp.subscriptVars(sub, scope), loc)
+        return { kind: "act", act: (c, f, k) => (act(c, f, k), stutter(c, f, k)) }
+      }
+      case "step_expr_no_stutter": {
+        // <<A>>_v is A /\ v' # v.
+        const [a, sub] = namedKids(n).filter((x) => x.type !== "langle_bracket" && x.type !== "rangle_bracket_sub")
+        const vars = this.comp.subscriptVars(sub, scope)
+        const changed: Expr = (c) => vars.some((v) => !op.equals(c.nxt[v]!, c.cur[v], loc))
+        return { kind: "act", act: chain([{ kind: "act", act: this.act(a, scope) }, { kind: "guard", expr: changed, loc }]) }
+      }
       case "conj_list":
         return this.conjunction(
           namedKids(n).map((item) => namedKids(item).at(-1)!),
@@ -211,12 +227,12 @@ export class ActionCompiler {
   }
 
   private unchanged(n: Node, scope: Scope): Step {
-    const vars = this.comp.unchangedVars(n, scope)
-    const loc = scope.loc(n)
-    return {
-      kind: "act",
-      act: chain(vars.map((v) => ({ kind: "assign", v, expr: (c: Ctx) => c.cur[v], loc }) as Step))
-    }
+    return { kind: "act", act: this.keep(this.comp.unchangedVars(n, scope), scope.loc(n)) }
+  }
+
+  /** `x' = x` for each variable, as a conjunction (UNCHANGED and the stutter of `[A]_v`). */
+  private keep(vars: number[], loc: SourceLoc): Act {
+    return chain(vars.map((v) => ({ kind: "assign", v, expr: (c: Ctx) => c.cur[v], loc }) as Step))
   }
 }
 

@@ -162,6 +162,8 @@ export class Compiler {
     switch (n.type) {
       case "parentheses":
         return this.expr(namedKids(n)[0], scope)
+      case "label":
+        return this.expr(n.childForFieldName("expression")!, scope)
       case "nat_number": {
         const v = Number(n.text)
         return () => v
@@ -424,6 +426,12 @@ export class Compiler {
 
   /** The variables of `UNCHANGED e` (a variable, a tuple of them, or a definition of one). */
   unchangedVars(n: Node, scope: Scope): number[] {
+    if (scope.mode === "init") this.error(n, scope, "UNCHANGED cannot appear in the initial predicate or an invariant")
+    return this.subscriptVars(n.childForFieldName("rhs")!, scope)
+  }
+
+  /** The variables of a subscript or UNCHANGED target: a variable, a tuple of them, or a definition of one. */
+  subscriptVars(target: Node, scope: Scope): number[] {
     const vars: number[] = []
     const collect = (m: Node) => {
       while (m.type === "parentheses") m = namedKids(m)[0]
@@ -443,10 +451,9 @@ export class Compiler {
           return
         }
       }
-      this.error(m, scope, "UNCHANGED expects a variable, a tuple of variables, or a definition of one")
+      this.error(m, scope, "expected a variable, a tuple of variables, or a definition of one (UNCHANGED and _v subscripts)")
     }
-    if (scope.mode === "init") this.error(n, scope, "UNCHANGED cannot appear in the initial predicate or an invariant")
-    collect(n.childForFieldName("rhs")!)
+    collect(target)
     return vars
   }
 

@@ -93,4 +93,9 @@ describe("classic specs with hand-derived figures", () => {
     const late = await check(spec("InitWitness"), cfg("InitWitnessLate"))
     expect(late).toMatchObject({ outcome: "ok", distinct: 2, generated: 4, depth: 1 })
   })
+
+  it("Subscripts: [A]_v, <<A>>_v and labels inside Next", async () => {
+    const r = await check(spec("Subscripts"), cfg("Subscripts"))
+    expect(r).toMatchObject({ outcome: "ok", distinct: 6, generated: 17, depth: 4 })
+  })
 })
