@@ -16,7 +16,7 @@ summary: hit ratio, per-tier hits and latency percentiles, prefetch figures, pea
 
 Options:
   --agents N           concurrent agents (default 850)
-  --ops N              operations to run (default 100000; accepts 1e5 and 100_000)
+  --ops N              operations to run (default 60000; accepts 6e4 and 60_000)
   --seed S             workload seed (default 1); same seed, same operation stream
   --prefetch on|off    learned prefetching (default on)
   --dir PATH           L3 folder (default: a fresh temp folder, removed afterwards)

@@ -34,7 +34,7 @@ export interface SimulationSettings {
 
 export const SIMULATION_DEFAULTS: SimulationSettings = {
   agents: 850,
-  ops: 100_000,
+  ops: 60_000,
   seed: 1,
   prefetch: true,
   dir: undefined,
