@@ -13,8 +13,17 @@
  * - when space is needed, the candidate duels the probation LRU *victim*: a count-min sketch
  *   (4-bit counters, aged by halving) estimates both keys' recent popularity and the less popular
  *   one leaves ("rejected" when it is the candidate);
- * - the window share is re-tuned by hill climbing on the hit rate (`hill-climber.ts`), so recency-
- *   driven workloads get a large window (≈ LRU) and frequency-driven ones a small window.
+ * - the window share adapts. Three key-less "shadow" W-TinyLFUs with window shares 100 % (= LRU),
+ *   30 % and 1 % replay a hash sample of the requests (`shadow-cache.ts`, after Waldspurger et al.'s
+ *   miniature simulations); when one clearly beats the real cache over a period (twice in a row,
+ *   or once by a wide margin), the window jumps to its share. Between jumps, Caffeine's hill
+ *   climber (`hill-climber.ts`) fine-tunes the share on the observed hit rate; in LRU mode it is
+ *   frozen, because the shadows already say whether leaving LRU pays. Recency-driven workloads
+ *   (agent sessions) thus run as LRU, loops and skewed popularity as frequency-biased W-TinyLFU,
+ *   mixed ones in between (bench/results/hitratio.md).
+ *
+ * Costs: a hit updates 4 sketch counters and a few links; if its key is in the shadow sample
+ * (every key below 256 entries, ~128/capacity of them above) it also runs the three shadows.
  *
  * Optional features cost nothing unless configured: prefetched entries (`set(..., { prefetched })`)
  * and per-owner byte accounting with quotas (`owners`).
@@ -28,27 +37,33 @@ import { ShadowCache } from "./shadow-cache.js"
 
 /** Tuning of the admission policy. Defaults are the ones measured in bench/results/hitratio.md. */
 export interface L1PolicyOptions {
-  /** Re-tune the window share by hill climbing (default true). When false the window stays at `window`. */
+  /** Adapt the window share (shadow duel + hill climbing; default true). When false it stays at `window`. */
   readonly adaptive?: boolean
   /** Window share of the cache at start, 0..1 (default 0.01). */
   readonly window?: number
   /** Protected share of the main area, 0..1 (default 0.8). */
   readonly protectedShare?: number
-  /** Sketch increments between two agings, as a multiple of the entry capacity (default 16;
-   * Caffeine uses 10, but loops a little longer than the cache need the longer memory: see hitratio.md). */
+  /**
+   * Sketch increments between two agings, as a multiple of the entry capacity (default 16; Caffeine
+   * uses 10, but loops somewhat longer than the cache need the longer memory: LIRS traces in hitratio.md).
+   */
   readonly sketchSampleFactor?: number
   /** Bloom-filter doorkeeper in front of the sketch (default false). */
   readonly doorkeeper?: boolean
-  /** Requests per climber sample (default 10 × entry capacity, at least 64... see `samplePeriodFor`). */
+  /** Requests per climber sample (default 10 × allocated slots, at least 256). */
   readonly samplePeriod?: number
   /** Climber constants (default: Caffeine's). */
   readonly climber?: Partial<HillClimberOptions>
   /**
    * Simulate W-TinyLFUs with other window shares (`shadowWindows`) beside the real cache on a hash
-   * sample of the keys and jump the window to whichever clearly wins (default true; needs `adaptive`). See shadow-cache.ts.
+   * sample of the keys and jump the window to whichever clearly wins (default true; needs
+   * `adaptive`). They start at the first eviction, sized by the entry count at that moment. See shadow-cache.ts.
    */
   readonly shadows?: boolean
-  /** Target entries per shadow: the key sample rate is a power of two ≈ shadowEntries / capacity (default 512). */
+  /**
+   * Smallest entries per shadow: keys are sampled at rate 1/R, R the largest power of two keeping
+   * capacity / R ≥ shadowEntries (default 128). Smaller = cheaper hits, noisier duels.
+   */
   readonly shadowEntries?: number
   /** A shadow must beat the real cache by this share of the sampled requests to trigger a jump (default 0.01). */
   readonly shadowMargin?: number
@@ -121,6 +136,8 @@ const ADMIT_JITTER_THRESHOLD = 6
 const SAMPLE_SPREAD = 0x85ebca6b | 0
 /** Sampling 1 key in 2^16 at most (the sample test uses 16 bits). */
 const MAX_SAMPLE_RATE = 1 << 16
+/** 128 entries per shadow matched 512 in hit ratio (bench/hitratio/tune.ts) at a quarter of the hit-path cost. */
+const DEFAULT_SHADOW_ENTRIES = 128
 /** Shadow window shares: LRU, a balanced W-TinyLFU, and Caffeine's frequency-biased 1 % window. */
 const DEFAULT_SHADOW_WINDOWS: readonly number[] = [1, 0.3, 0.01]
 /** Sketch agings happen every 16 × capacity increments (chosen with bench/hitratio/tune.ts). */
@@ -699,7 +716,7 @@ export class L1Cache<V> implements L1Tier<V> {
    */
   private startShadows(): void {
     const capacity = this.index.size
-    const target = this.policy.shadowEntries ?? 512
+    const target = this.policy.shadowEntries ?? DEFAULT_SHADOW_ENTRIES
     let rate = 1
     while (capacity / (rate * 2) >= target && rate < MAX_SAMPLE_RATE) rate *= 2
     const sampled = capacity / rate
