@@ -3,6 +3,7 @@
  *
  *   node --import tsx bench/prefetch/run-prefetch-bench.ts [--ops N] [--traces a,b|all|none]
  *        [--skip-generator] [--skip-mithril] [--out bench/results/prefetch]
+ *   node --import tsx bench/prefetch/run-prefetch-bench.ts --merge part1.json,part2.json [--out …]
  *
  * (a) the agent workload generator at 850 agents, (b) every shared trace at 1/5/10 % of unique keys
  * (the agent trace replayed per agent; the others as one agent), (c) the libCacheSim prefetcher
@@ -18,6 +19,8 @@ import { AgentWorkload } from "../../src/workload/index.js"
 import { OP_END, OP_GET, OP_PUT, replay, replayLruCache, type ReplayResult, type ReplayStream } from "./replay.js"
 
 interface Args {
+  /** Combine earlier partial results (JSON files written by this script) instead of running. */
+  merge: string[]
   ops: number
   traces: string[] | "all"
   generator: boolean
@@ -26,7 +29,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { ops: 1_000_000, traces: "all", generator: true, mithril: true, out: "bench/results/prefetch" }
+  const a: Args = { merge: [], ops: 1_000_000, traces: "all", generator: true, mithril: true, out: "bench/results/prefetch" }
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1]
     switch (argv[i]) {
@@ -36,6 +39,10 @@ function parseArgs(argv: readonly string[]): Args {
         break
       case "--traces":
         a.traces = v === "all" ? "all" : v === "none" ? [] : v.split(",")
+        i++
+        break
+      case "--merge":
+        a.merge = v.split(",")
         i++
         break
       case "--skip-generator":
@@ -366,8 +373,22 @@ function collect(args: Args) {
   }
 }
 
+/** Partial runs (e.g. the big traces in a second process) combined into one result. */
+function merge(files: readonly string[]): ReturnType<typeof collect> {
+  const parts = files.map((f) => JSON.parse(readFileSync(f, "utf8")) as ReturnType<typeof collect>)
+  const traces = parts.flatMap((p) => p.traces).sort((x, y) => (x.trace === y.trace ? x.sizePct - y.sizePct : x.trace < y.trace ? -1 : 1))
+  return {
+    ...parts[0],
+    command: parts.map((p) => p.command).join(" ; ") + ` ; node --import tsx bench/prefetch/run-prefetch-bench.ts --merge ${files.join(",")}`,
+    generator: parts.find((p) => p.generator !== undefined)?.generator,
+    mithril: parts.find((p) => p.mithril !== undefined)?.mithril,
+    traces,
+    elapsedSeconds: parts.reduce((n, p) => n + p.elapsedSeconds, 0),
+  }
+}
+
 const args = parseArgs(process.argv.slice(2))
-const result = collect(args)
+const result = args.merge.length > 0 ? merge(args.merge) : collect(args)
 writeFileSync(`${args.out}.json`, JSON.stringify(result, (k, v) => (k === "onOutcome" ? undefined : v), 2) + "\n")
 writeFileSync(`${args.out}.md`, markdown(result))
 console.log(`wrote ${args.out}.json and ${args.out}.md (${dirname(args.out)})`)

@@ -117,6 +117,23 @@ export class ContextTable {
     return true
   }
 
+  /**
+   * The confidence of one particular successor: count / (total + 1), or -1 when the context is
+   * unknown or has fewer than `minTotal` observations.
+   */
+  confidenceOf(context: number, id: number, minTotal: number): number {
+    const slot = this.slotOf(context)
+    if (this.tags[slot] !== context) return -1
+    const base = slot * WAYS
+    let total = 0
+    let count = 0
+    for (let w = base; w < base + WAYS; w++) {
+      total += this.counts[w]
+      if (this.successors[w] === id) count = this.counts[w]
+    }
+    return total < minTotal ? -1 : count / (total + 1)
+  }
+
   /** Forgets everything (used when a model is released). */
   clear(): void {
     this.tags.fill(0)

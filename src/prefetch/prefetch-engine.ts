@@ -43,6 +43,10 @@ const STEM_ORDER = 7
 const MAX_KIND_DELTA = 64
 /** Deltas are stored as successor ids offset by this (successor ids must be >= 0). */
 const DELTA_BIAS = 1 << 20
+/** Observations of a (stem, shape) context before the kind's view caps an agent's stride. */
+const KIND_STRIDE_EVIDENCE = 4
+/** The successor id standing for "a jump beyond ±MAX_KIND_DELTA" (never predicted). */
+const FAR_DELTA = DELTA_BIAS + MAX_KIND_DELTA + 1
 /** Marks a stem class in the shape history (key ids stay below 2^30). */
 const SHAPE_STEM_BIT = 1 << 30
 /** Candidate slots per access (agent + kind chains, stride continuations). */
@@ -63,7 +67,7 @@ export class PrefetchEngine {
   private readonly hitTier: Record<ServedBy, boolean>
   // Scratch space reused by every prediction (no allocation per access).
   private readonly guess: SuccessorGuess = { id: -1, count: 0, total: 0 }
-  private readonly strideGuess: StrideGuess = { stem: -1, last: 0, delta: 0, confirmations: 0 }
+  private readonly strideGuess: StrideGuess = { stem: -1, last: 0, delta: 0, confirmations: 0, prevContext: 0 }
   private readonly candKeys: string[] = new Array<string>(MAX_CANDIDATES).fill("")
   private readonly candConf = new Float64Array(MAX_CANDIDATES)
   private readonly candSource: PredictionSource[] = new Array<PredictionSource>(MAX_CANDIDATES).fill("agent")
@@ -248,20 +252,28 @@ export class PrefetchEngine {
     if (stem < 0 || this.opts.strideDegree === 0) return
     const value = this.interner.numberOf(id)
     const g = this.strideGuess
-    const confirmed = agent.stride.observe(stem, value, g)
     // The kind's delta is learnt per (stem, shape of the two previous keys): "the 2nd file read
     // after the plan" and "a file read after the notes" are different situations.
     const stemContext = contextHash(STEM_ORDER, stem, agent.shapes[0], agent.shapes[1])
-    // The delta just observed on this stream (g is filled whenever the stream existed).
-    if (!isWrite && g.stem === stem && g.last === value && g.delta !== 0 && Math.abs(g.delta) <= MAX_KIND_DELTA) {
-      agent.kind.table.update(stemContext, g.delta + DELTA_BIAS)
+    const confirmed = agent.stride.observe(stem, value, g, stemContext)
+    // The step just taken on this stream is credited to the context of the stream's previous
+    // access — where it would have been predicted. A far jump is learnt too (as FAR_DELTA), so the
+    // last read of a burst counts against "+1" instead of being invisible.
+    if (!isWrite && g.stem === stem && g.last === value && g.delta !== 0 && g.prevContext !== 0) {
+      agent.kind.table.update(g.prevContext, Math.abs(g.delta) <= MAX_KIND_DELTA ? g.delta + DELTA_BIAS : FAR_DELTA)
     }
     g.stem = -1
     const s = this.interner.stem(stem)
     const pad = this.interner.padWidthOf(id)
     const bytes = this.interner.bytesOf(id)
     if (confirmed) {
-      const confidence = g.confirmations / (g.confirmations + 1)
+      let confidence = g.confirmations / (g.confirmations + 1)
+      // Where the kind has seen this situation often enough, its record of how often the stride
+      // continued here caps the stream's own confidence (the 5th read of a 5-read burst).
+      if (Math.abs(g.delta) <= MAX_KIND_DELTA) {
+        const kindView = agent.kind.table.confidenceOf(stemContext, g.delta + DELTA_BIAS, KIND_STRIDE_EVIDENCE)
+        if (kindView >= 0) confidence = Math.min(confidence, kindView)
+      }
       if (confidence >= threshold) {
         // The i-th step ahead is as likely as i consecutive correct steps: confidence^i.
         let c = confidence
@@ -273,7 +285,7 @@ export class PrefetchEngine {
       }
     }
     const kg = this.guess
-    if (agent.kind.table.best(stemContext, kg)) {
+    if (agent.kind.table.best(stemContext, kg) && kg.id !== FAR_DELTA) {
       const confidence = kg.count / (kg.total + 1)
       if (confidence >= threshold) {
         const template = formatNumberedKey(s.prefix, s.suffix, value + (kg.id - DELTA_BIAS), pad)

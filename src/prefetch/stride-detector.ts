@@ -21,6 +21,8 @@ export interface StrideGuess {
   stem: number
   /** The number most recently seen on the stream. */
   last: number
+  /** The caller's context recorded at the stream's previous access (0 = none). */
+  prevContext: number
   delta: number
   confirmations: number
 }
@@ -31,17 +33,20 @@ export class StrideDetector {
   private readonly delta = new Float64Array(STREAMS)
   private readonly confirmations = new Uint8Array(STREAMS)
   private readonly lastUse = new Uint32Array(STREAMS)
+  private readonly contexts = new Int32Array(STREAMS)
   private clock = 0
 
   /** Exact bytes held by the detector's arrays. */
-  static readonly byteSize = STREAMS * (4 + 8 + 8 + 1 + 4)
+  static readonly byteSize = STREAMS * (4 + 8 + 8 + 1 + 4 + 4)
 
   /**
-   * Feeds one access (stem id, number). When the stem already had a stream, `out` receives its state
-   * (`out.delta` = the step just taken, or the stream's stride when it repeats); returns true when
-   * the stream has a confirmed stride (so `out.last + out.delta` is the predicted next number).
+   * Feeds one access (stem id, number) with an opaque caller `context` to remember for the stream.
+   * When the stem already had a stream, `out` receives its state (`out.delta` = the step just taken,
+   * `out.prevContext` = the context given at the stream's previous access, so the caller can credit
+   * the step to the situation in which it was predictable); returns true when the stream has a
+   * confirmed stride (so `out.last + out.delta` is the predicted next number).
    */
-  observe(stem: number, value: number, out: StrideGuess): boolean {
+  observe(stem: number, value: number, out: StrideGuess, context = 0): boolean {
     this.clock = (this.clock + 1) >>> 0
     let s = -1
     let oldest = 0
@@ -59,6 +64,7 @@ export class StrideDetector {
       this.delta[s] = 0
       this.confirmations[s] = 0
       this.lastUse[s] = this.clock
+      this.contexts[s] = context
       return false
     }
     this.lastUse[s] = this.clock
@@ -67,6 +73,8 @@ export class StrideDetector {
     out.last = value
     out.delta = d
     out.confirmations = this.confirmations[s]
+    out.prevContext = this.contexts[s]
+    this.contexts[s] = context
     if (d === 0) return false // a re-access is not a step
     if (d === this.delta[s] && Math.abs(d) <= MAX_STRIDE) {
       if (this.confirmations[s] < MAX_CONFIRMATIONS) this.confirmations[s]++
@@ -84,6 +92,7 @@ export class StrideDetector {
     this.stems.fill(-1)
     this.confirmations.fill(0)
     this.lastUse.fill(0)
+    this.contexts.fill(0)
     this.clock = 0
   }
 }

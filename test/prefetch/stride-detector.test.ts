@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { StrideDetector, type StrideGuess } from "../../src/prefetch/stride-detector.js"
 
-const out = (): StrideGuess => ({ stem: -1, last: 0, delta: 0, confirmations: 0 })
+const out = (): StrideGuess => ({ stem: -1, last: 0, delta: 0, confirmations: 0, prevContext: 0 })
 
 describe("StrideDetector", () => {
   it("confirms a repeated delta", () => {
