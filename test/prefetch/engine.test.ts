@@ -91,6 +91,23 @@ describe("PrefetchEngine — cross-agent learning", () => {
     expect(p.map((x) => x.key)).not.toContain("planner-new:board")
   })
 
+  it("a new agent continues a sequential read from its first access, where the kind's agents did", () => {
+    const e = new PrefetchEngine()
+    // Agents of kind "coder" read 5 consecutive files after their plan, from a random start.
+    for (let a = 0; a < 30; a++) {
+      const id = `coder-${a}`
+      e.registerAgent(id, "coder")
+      e.observe(id, `${id}:plan`, "l1", 10, true)
+      const start = (a * 37) % 200
+      readAll(e, id, [`${id}:plan`, ...[0, 1, 2, 3, 4].map((i) => `repo:x:file-${start + i}`), "tool:lint"])
+    }
+    e.registerAgent("coder-new", "coder")
+    e.observe("coder-new", "coder-new:plan", "l1", 10, true)
+    e.observe("coder-new", "coder-new:plan", "miss")
+    const p = e.observe("coder-new", "repo:x:file-500", "miss")
+    expect(p.find((x) => x.key === "repo:x:file-501")).toMatchObject({ source: "kind" })
+  })
+
   it("keeps kinds apart", () => {
     const e = new PrefetchEngine()
     e.registerAgent("r-1", "researcher")
