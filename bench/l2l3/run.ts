@@ -46,7 +46,8 @@ function order(length: number, modulo: number, seed = 42): Uint32Array {
 interface L2Result {
   readonly config: string
   readonly compressor: string
-  readonly compressThreshold: number
+  /** null = never compresses. */
+  readonly compressThreshold: number | null
   readonly storedBytes: number
   readonly rawBytes: number
   readonly compressionRatio: number
@@ -96,7 +97,7 @@ function benchL2(configs: readonly { name: string; compressor: Compressor; thres
   return runs.map((run, i) => ({
     config: run.name,
     compressor: run.compressor.name,
-    compressThreshold: run.threshold,
+    compressThreshold: Number.isFinite(run.threshold) ? run.threshold : null,
     ...footprints[i],
     compressionRatio: Math.round((footprints[i].rawBytes / footprints[i].storedBytes) * 1000) / 1000,
     get: gets[i],
@@ -109,7 +110,8 @@ function benchL2(configs: readonly { name: string; compressor: Compressor; thres
 
 interface L3HitResult {
   readonly config: string
-  readonly compressThreshold: number
+  /** null = never compresses. */
+  readonly compressThreshold: number | null
   readonly blobBytes: number
   readonly rawBytes: number
   readonly get: OpLatency
@@ -141,7 +143,7 @@ async function benchL3Hits(configs: readonly { name: string; threshold: number }
     for (const run of runs) {
       if (run.l3.counters.misses !== 0) throw new Error("L3 bench: unexpected misses")
       const get = run.get.summary()
-      results.push({ config: run.name, compressThreshold: run.threshold, blobBytes: run.l3.bytes, rawBytes, get, meetsGetP95Target: get.p95Us < L3_TARGET_P95_US })
+      results.push({ config: run.name, compressThreshold: Number.isFinite(run.threshold) ? run.threshold : null, blobBytes: run.l3.bytes, rawBytes, get, meetsGetP95Target: get.p95Us < L3_TARGET_P95_US })
       await run.l3.close()
     }
     return results
