@@ -137,7 +137,7 @@ export class L3Store implements L3Tier {
       const path = blobPath(entry.hash)
       let file: Uint8Array | undefined
       try {
-        file = await this.#config.fs.readFile(this.#abs(path))
+        file = await this.#config.fs.readFile(this.#abs(path), entry.storedSize)
       } catch (cause) {
         if (!isNotFound(cause)) throw this.#error("read blob", path, cause)
       }

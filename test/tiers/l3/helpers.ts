@@ -87,9 +87,9 @@ export class FaultyFs implements L3FileSystem {
       }
     }
   }
-  async readFile(path: string): Promise<Uint8Array> {
+  async readFile(path: string, expectedSize?: number): Promise<Uint8Array> {
     this.#hit("readFile", path)
-    const bytes = await this.inner.readFile(path)
+    const bytes = await this.inner.readFile(path, expectedSize)
     return this.onRead ? this.onRead(path, bytes) : bytes
   }
   async rename(from: string, to: string): Promise<void> {
