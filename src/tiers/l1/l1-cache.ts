@@ -124,8 +124,11 @@ const PROTECTED = 2
 const FIRST_SLOT = 3
 const NONE = -1
 
-/** `flags` bits. */
-const PREFETCHED = 1
+/**
+ * `queue` holds a slot's queue id in its low 2 bits and this flag above them: one byte (one cache
+ * line touched) tells a hit both where the entry is and whether it was prefetched.
+ */
+const PREFETCHED = 4
 
 /** Slot arrays start at this many entries (or maxEntries if smaller) and double on demand. */
 const INITIAL_SLOTS = 1024
@@ -158,7 +161,6 @@ export class L1Cache<V> implements L1Tier<V> {
   private next: Int32Array
   private prev: Int32Array
   private queue: Uint8Array
-  private flags: Uint8Array
   private hashes: Int32Array
   private sizes: Uint32Array
   private versions: Float64Array
@@ -240,7 +242,6 @@ export class L1Cache<V> implements L1Tier<V> {
     this.next = new Int32Array(n)
     this.prev = new Int32Array(n)
     this.queue = new Uint8Array(n)
-    this.flags = new Uint8Array(n)
     this.hashes = new Int32Array(n)
     this.sizes = new Uint32Array(n)
     this.versions = new Float64Array(n)
@@ -316,8 +317,9 @@ export class L1Cache<V> implements L1Tier<V> {
     this.counters.hits++
     const hash = this.hashes[slot]
     this.sketch.increment(hash)
-    if (this.flags[slot] !== 0) this.firstUse(slot)
-    else this.touch(slot)
+    const q = this.queue[slot]
+    if (q > PROTECTED) this.firstUse(slot)
+    else this.touch(slot, q)
     if (this.ownerNext !== undefined) this.ownerTouch(slot)
     this.sampleHits++
     if (this.shadowsOn && (Math.imul(hash, SAMPLE_SPREAD) >>> 16 & this.sampleMask) === 0) this.shadowAccess(hash, 1)
@@ -343,7 +345,7 @@ export class L1Cache<V> implements L1Tier<V> {
   /** True while `key` is resident, was inserted as prefetched, and has not been read by `get` yet. */
   wasPrefetched(key: string): boolean {
     const slot = this.index.get(key)
-    return slot !== undefined && (this.flags[slot] & PREFETCHED) !== 0
+    return slot !== undefined && (this.queue[slot] & PREFETCHED) !== 0
   }
 
   /**
@@ -353,7 +355,7 @@ export class L1Cache<V> implements L1Tier<V> {
    */
   footprint(): { slots: number; slotArrayBytes: number; sketchBytes: number; shadowBytes: number; ownerBytes: number } {
     const slotArrayBytes =
-      this.next.byteLength + this.prev.byteLength + this.queue.byteLength + this.flags.byteLength +
+      this.next.byteLength + this.prev.byteLength + this.queue.byteLength +
       this.hashes.byteLength + this.sizes.byteLength + this.versions.byteLength
     const ownerBytes =
       (this.ownerOf?.byteLength ?? 0) + (this.ownerNext?.byteLength ?? 0) + (this.ownerPrev?.byteLength ?? 0) +
@@ -427,16 +429,16 @@ export class L1Cache<V> implements L1Tier<V> {
 
   // ---- hit path -------------------------------------------------------------------------------
 
-  /** Reorders a slot after an access: window/protected move to MRU, probation promotes. */
-  private touch(slot: number): void {
-    const q = this.queue[slot]
+  /** Reorders a slot (in queue q, not prefetched) after an access: window/protected move to MRU, probation promotes. */
+  private touch(slot: number, q: number): void {
     if (q === PROBATION) {
       this.unlink(slot)
       this.linkLast(PROTECTED, slot)
       this.protectedEntries++
       this.protectedBytes += this.sizes[slot]
       if (this.protectedEntries > this.protectedMaxEntries || this.protectedBytes > this.protectedMaxBytes) this.demoteProtected()
-    } else {
+    } else if (this.prev[q] !== slot) {
+      // (Already the MRU entry — common for a hot key read repeatedly — needs no relinking.)
       this.unlink(slot)
       this.linkLast(q, slot)
     }
@@ -444,7 +446,6 @@ export class L1Cache<V> implements L1Tier<V> {
 
   /** First real read of a prefetched entry: it now counts as a demand-loaded entry (window MRU). */
   private firstUse(slot: number): void {
-    this.flags[slot] &= ~PREFETCHED
     this.prefetchedResident--
     this.unlink(slot)
     this.linkLast(WINDOW, slot)
@@ -479,11 +480,10 @@ export class L1Cache<V> implements L1Tier<V> {
     this.totalBytes += bytes
     if (prefetched) {
       // Cold end of probation: the first victim while unused.
-      this.flags[slot] = PREFETCHED
-      this.prefetchedResident++
       this.linkFirst(PROBATION, slot)
+      this.queue[slot] |= PREFETCHED
+      this.prefetchedResident++
     } else {
-      this.flags[slot] = 0
       this.linkLast(WINDOW, slot)
       this.windowEntries++
       this.windowBytes += bytes
@@ -509,15 +509,14 @@ export class L1Cache<V> implements L1Tier<V> {
     if (!prefetched) {
       // A demand write: an access for the policy; it also ends the entry's "prefetched" status.
       this.sketch.increment(this.hashes[slot])
-      if ((this.flags[slot] & PREFETCHED) !== 0) {
-        this.flags[slot] &= ~PREFETCHED
+      if ((this.queue[slot] & PREFETCHED) !== 0) {
         this.prefetchedResident--
         this.unlink(slot)
         this.linkLast(WINDOW, slot)
         this.windowEntries++
         this.windowBytes += bytes
       } else {
-        this.touch(slot)
+        this.touch(slot, this.queue[slot])
       }
     }
     this.counters.bytes = this.totalBytes
@@ -644,7 +643,7 @@ export class L1Cache<V> implements L1Tier<V> {
     while (this.prefetchedResident > 0 && this.overBudget()) {
       // Usually the very first probation entries; scan forward past demand entries that were demoted behind them.
       let slot = this.first(PROBATION)
-      while (slot !== NONE && (this.flags[slot] & PREFETCHED) === 0) slot = this.after(slot)
+      while (slot !== NONE && (this.queue[slot] & PREFETCHED) === 0) slot = this.after(slot)
       if (slot === NONE) return
       this.evict(slot, "evicted")
     }
@@ -665,7 +664,7 @@ export class L1Cache<V> implements L1Tier<V> {
     const value = this.valueList[slot] as V
     const bytes = this.sizes[slot]
     const version = this.versions[slot]
-    if ((this.flags[slot] & PREFETCHED) !== 0) this.prefetchedEvictedUnused++
+    if ((this.queue[slot] & PREFETCHED) !== 0) this.prefetchedEvictedUnused++
     this.remove(slot)
     this.counters.evictions++
     this.onEvict?.(key, value, bytes, version, reason)
@@ -682,13 +681,12 @@ export class L1Cache<V> implements L1Tier<V> {
       this.protectedEntries--
       this.protectedBytes -= bytes
     }
-    if ((this.flags[slot] & PREFETCHED) !== 0) this.prefetchedResident--
+    if ((this.queue[slot] & PREFETCHED) !== 0) this.prefetchedResident--
     if (this.ownerOf !== undefined) this.ownerRemove(slot)
     this.unlink(slot)
     this.index.delete(this.keyList[slot]!)
     this.keyList[slot] = undefined
     this.valueList[slot] = undefined
-    this.flags[slot] = 0
     this.totalBytes -= bytes
     this.next[slot] = this.freeHead
     this.freeHead = slot
@@ -796,7 +794,7 @@ export class L1Cache<V> implements L1Tier<V> {
         if (slot === NONE) slot = this.first(PROTECTED)
         if (slot === NONE) break
         // Unused prefetched entries stay at probation's cold end: they have not earned a window place.
-        if (this.windowBytes + this.sizes[slot] > this.windowMaxBytes || (this.flags[slot] & PREFETCHED) !== 0) break
+        if (this.windowBytes + this.sizes[slot] > this.windowMaxBytes || (this.queue[slot] & PREFETCHED) !== 0) break
         if (this.queue[slot] === PROTECTED) {
           this.protectedEntries--
           this.protectedBytes -= this.sizes[slot]
@@ -857,7 +855,6 @@ export class L1Cache<V> implements L1Tier<V> {
     this.next = growInt32(this.next, n)
     this.prev = growInt32(this.prev, n)
     this.queue = growUint8(this.queue, n)
-    this.flags = growUint8(this.flags, n)
     this.hashes = growInt32(this.hashes, n)
     this.sizes = growUint32(this.sizes, n)
     const versions = new Float64Array(n)
