@@ -121,7 +121,7 @@ async function scenario(s: fc.Scheduler, ops: readonly Op[], withLoader: boolean
     }
   }
   interleavings.add(s.report().map((r) => r.label).join("|"))
-  await cache.close()
+  await s.waitFor(cache.close())
   if (failures.length > 0) throw new Error(`${failures.join("\n")}\nscheduler: ${s.report().map((r) => r.label).join(" → ")}`)
 }
 
