@@ -91,7 +91,8 @@ function heapOf850Agents(): { bytesPerAgentMeasured: number; agents: number } | 
   const settle = (): number => {
     gc()
     gc()
-    return process.memoryUsage().heapUsed
+    const m = process.memoryUsage()
+    return m.heapUsed + m.arrayBuffers // typed-array backing stores live outside the JS heap
   }
   const before = settle()
   for (let i = 0; i < 850; i++) e.registerAgent(`probe-${i}`, "coder")
@@ -139,6 +140,6 @@ for (const [name, r] of Object.entries(runs) as [string, ReturnType<typeof summa
 }
 const t = result.timerOverhead
 md.push("", `Timer overhead (two hrtime calls, same histogram): p50 ${t.p50Ns} ns, p99 ${t.p99Ns} ns — included in the numbers above.`, "")
-if (result.heap850Agents !== undefined) md.push(`Heap measured for 850 live agents (gc before/after): ${result.heap850Agents.bytesPerAgentMeasured} bytes per agent (model arrays + Map entries + objects).`, "")
+if (result.heap850Agents !== undefined) md.push(`Heap measured for 850 live agents (gc before/after): ${result.heap850Agents.bytesPerAgentMeasured} bytes per agent (JS heap + ArrayBuffers: model arrays, Map entries, objects).`, "")
 writeFileSync(`${out}.md`, md.join("\n") + "\n")
 console.log(md.join("\n"))
