@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { PROPERTY_TIMEOUT_MS } from "./config.js"
 import { readItf } from "./conformance/itf.js"
 import { replayTierCoherency, type ReplayStats } from "./conformance/tier-coherency-replay.js"
 
@@ -30,5 +31,5 @@ describe("conformance with spec/TierCoherency.tla", () => {
     for (const a of ["Read", "Put", "FillStart", "FillComplete", "PrefetchStart", "PrefetchComplete", "Promote", "Demote", "Evict", "Invalidate", "Crash"]) {
       expect(stats.actions[a] ?? 0, `action ${a} never replayed`).toBeGreaterThan(0)
     }
-  })
+  }, PROPERTY_TIMEOUT_MS)
 })

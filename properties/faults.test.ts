@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from "vitest"
 import { blobPath, hashBytes } from "../src/tiers/l3/index.js"
 import type { CacheValue } from "../src/types.js"
 import { serializeValue } from "../src/values/serialize.js"
-import { CI_RUNS, runs } from "./config.js"
+import { CI_RUNS, PROPERTY_TIMEOUT_MS, runs } from "./config.js"
 import { FaultyFs, prng, type WriteFault } from "./faulty-fs.js"
 import { openHarness, tempDir } from "./harness.js"
 import { sameValue, show } from "./oracle.js"
@@ -102,7 +102,7 @@ describe("fault injection on L3", () => {
       }),
       runs(CI_RUNS),
     )
-  })
+  }, PROPERTY_TIMEOUT_MS)
 
   it("corrupted, truncated or missing blobs are never returned", async () => {
     const damageArb = fc.constantFrom("flip", "truncate", "delete")
@@ -152,5 +152,5 @@ describe("fault injection on L3", () => {
       ),
       runs(CI_RUNS),
     )
-  })
+  }, PROPERTY_TIMEOUT_MS)
 })

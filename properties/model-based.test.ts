@@ -12,7 +12,7 @@ import type { CacheStats } from "../src/api.js"
 import { createTierCache } from "../src/index.js"
 import { AGENTS, agentArb, keyArb, valueArb } from "./arbitraries.js"
 import { EndAgentCmd, GetCmd, GetIfPresentCmd, InvalidateCmd, PutCmd, RestartCmd, tinyBudgets, type Real } from "./commands.js"
-import { CI_RUNS, runs } from "./config.js"
+import { CI_RUNS, PROPERTY_TIMEOUT_MS, runs } from "./config.js"
 import { Oracle } from "./oracle.js"
 
 function commandsArb(mayForget: boolean) {
@@ -83,8 +83,8 @@ describe("TierCache against the oracle", () => {
   })
   it("durable configuration: no loader, large L3 — every get returns exactly the newest acknowledged value", async () => {
     await fc.assert(fc.asyncProperty(commandsArb(false), (cmds) => runScenario(cmds, false)), runs(CI_RUNS))
-  })
+  }, PROPERTY_TIMEOUT_MS)
   it("forgetful configuration: tiny L1/L2/L3 and a loader — reads never lie", async () => {
     await fc.assert(fc.asyncProperty(commandsArb(false), (cmds) => runScenario(cmds, true)), runs(CI_RUNS))
-  })
+  }, PROPERTY_TIMEOUT_MS)
 })

@@ -8,7 +8,7 @@
 import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
 import type { CacheValue } from "../src/types.js"
-import { CI_RUNS, runs } from "./config.js"
+import { CI_RUNS, PROPERTY_TIMEOUT_MS, runs } from "./config.js"
 import { openHarness, scheduledL3 } from "./harness.js"
 import { show } from "./oracle.js"
 import { deserializeValue } from "../src/values/serialize.js"
@@ -145,6 +145,6 @@ describe("races under fc.scheduler (invariants of spec/TierCoherency.tla)", () =
   for (const invariant of ["NoStaleRead", "NoResurrection", "TierVersionsNotNewerThanAck"] as const) {
     it(`${invariant}: L3 completions, slow loads and issues reordered by fc.scheduler`, async () => {
       await fc.assert(fc.asyncProperty(fc.scheduler(), opsArb, fc.boolean(), (s, ops, withLoader) => scenario(s, ops, withLoader, invariant)), runs(CI_RUNS))
-    })
+    }, PROPERTY_TIMEOUT_MS)
   }
 })

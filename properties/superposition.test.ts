@@ -14,7 +14,7 @@
 import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
 import type { CacheValue, JsonValue } from "../src/types.js"
-import { CI_RUNS, runs } from "./config.js"
+import { CI_RUNS, PROPERTY_TIMEOUT_MS, runs } from "./config.js"
 import { openHarness, scheduledL3 } from "./harness.js"
 
 const KEY = "plan"
@@ -169,6 +169,6 @@ describe("Superposition invariants on the real cache under fc.scheduler", () => 
   for (const invariant of ["NoGhostBranch", "CollapseAtomic", "LiveBranchesDurable"] as const) {
     it(invariant, async () => {
       await fc.assert(fc.asyncProperty(fc.scheduler(), opsArb, (s, ops) => scenario(s, ops, invariant)), runs(CI_RUNS))
-    })
+    }, PROPERTY_TIMEOUT_MS)
   }
 })
