@@ -5,7 +5,7 @@ TSX := node --import tsx
 VITEST := $(NODE_BIN)/vitest run
 
 .PHONY: setup build typecheck test unit props props-long coverage check mutants tlc crosscheck \
-        bench bench-gate bench-baseline demo clean
+        bench bench-gate bench-baseline bench-calibrate bench-checker demo clean
 
 # npm ci only when the lock changed since the last install.
 node_modules/.installed: package-lock.json package.json
@@ -54,8 +54,38 @@ tlc:
 crosscheck:
 	python3 models/crosscheck/run_all.py --compare
 
+## Main job and benchmarks ------------------------------------------------------------------
+
+# The 850-agent simulation on embedded defaults (L3 in a temp folder), with an HTML report.
+# The heap cap keeps V8 from letting garbage pile up past the 200 MB footprint target.
+demo: setup
+	node --max-old-space-size=200 --import tsx src/cli/main.ts simulate --report bench/results/demo-report.html
+
+# Every benchmark, results in bench/results/ (several minutes).
+bench: setup
+	$(TSX) bench/harness/run-all.ts
+	$(TSX) bench/hitratio/run.ts
+	$(TSX) bench/branches/run.ts
+
+# Perf gate: deterministic figures vs bench/baseline.json (5 %) and timing ratios vs lru-cache
+# measured in the same run (calibrated margin, bench/gate/README.md).
+bench-gate: setup
+	$(TSX) bench/gate/run.ts
+
+# Explicitly regenerate bench/baseline.json (commit the result).
+bench-baseline: setup
+	$(TSX) bench/gate/run.ts --baseline
+
+# Re-measure the timing spread this machine shows (bench/gate/calibration.json).
+bench-calibrate: setup
+	$(TSX) bench/gate/calibrate.ts --runs 12
+
+# Checker throughput on the largest models.
+bench-checker: setup
+	$(TSX) checker/bin/bench-checker.ts --runs 3
+
 # Everything CI checks.
-test: typecheck coverage check mutants
+test: typecheck coverage check mutants bench-gate
 	@echo "make test: all checks passed"
 
 clean:

@@ -33,3 +33,4 @@ export {
   type TierCacheError,
 } from "./errors.js"
 export { pakoCompressor, zlibCompressor } from "./tiers/l2/index.js"
+export { cacheMetrics } from "./telemetry/metrics.js"
