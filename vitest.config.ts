@@ -10,8 +10,10 @@ export default defineConfig({
     pool: "forks",
     coverage: {
       provider: "v8",
+      // The library's src/ (issue 4's gate). The checker (checker/src) is a separate tool with its own
+      // golden and evaluator suites; the glob below would otherwise also match checker/src.
       include: ["src/**/*.ts"],
-      exclude: ["src/**/*.test.ts"],
+      exclude: ["src/**/*.test.ts", "checker/**"],
       reporter: ["text-summary", "json-summary"],
       // Enforced by `make coverage` (part of `make test`).
       thresholds: { lines: 90, branches: 90 }
