@@ -21,6 +21,8 @@ import { OP_END, OP_GET, OP_PUT, replay, replayLruCache, type ReplayResult, type
 interface Args {
   /** Combine earlier partial results (JSON files written by this script) instead of running. */
   merge: string[]
+  /** Replay only the first N requests of each trace (rows are then marked and not compared with ANCHORS.md). */
+  limit: number | undefined
   ops: number
   traces: string[] | "all"
   generator: boolean
@@ -29,7 +31,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { merge: [], ops: 1_000_000, traces: "all", generator: true, mithril: true, out: "bench/results/prefetch" }
+  const a: Args = { merge: [], limit: undefined, ops: 1_000_000, traces: "all", generator: true, mithril: true, out: "bench/results/prefetch" }
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1]
     switch (argv[i]) {
@@ -39,6 +41,10 @@ function parseArgs(argv: readonly string[]): Args {
         break
       case "--traces":
         a.traces = v === "all" ? "all" : v === "none" ? [] : v.split(",")
+        i++
+        break
+      case "--limit":
+        a.limit = Number(v)
         i++
         break
       case "--merge":
@@ -192,13 +198,15 @@ function readAnchors(): Map<string, Anchor> {
   return out
 }
 
-function runTraces(selected: string[] | "all") {
+function runTraces(selected: string[] | "all", limit: number | undefined) {
   const anchors = readAnchors()
   const files = listSharedTraces().filter((f) => selected === "all" || selected.includes(traceName(f)))
   const rows = []
   for (const file of files) {
     const name = traceName(file)
-    const t = loadTrace(file)
+    const full = loadTrace(file)
+    const limited = limit !== undefined && full.keys.length > limit
+    const t = limited ? loadTrace(file, { limit }) : full
     const perAgent = t.agents !== undefined
     const stream: ReplayStream = { name, keys: t.keys, agents: t.agents ?? "trace" }
     for (const p of [1, 5, 10]) {
@@ -213,17 +221,18 @@ function runTraces(selected: string[] | "all") {
         engine: perAgent ? AGENT_ENGINE : SINGLE_ENGINE,
       })
       // The real L1 (W-TinyLFU) as well, where the trace is small enough to afford the extra runs.
-      const withL1 = t.keys.length <= L1_MAX_REQUESTS
+      const withL1 = t.keys.length <= L1_MAX_REQUESTS && !limited
       const l1Off = withL1 ? replay(stream, { capacity, prefetch: false, model: "l1" }) : undefined
       const l1On = withL1
         ? replay(stream, { capacity, prefetch: true, model: "l1", latency: perAgent ? AGENT_LATENCY : SINGLE_LATENCY, engine: perAgent ? AGENT_ENGINE : SINGLE_ENGINE })
         : undefined
-      const a = anchors.get(`${name}@${p}%`)
+      const a = limited ? undefined : anchors.get(`${name}@${p}%`)
       const row = {
         trace: name,
         sizePct: p,
         capacity,
         requests: t.keys.length,
+        limitedTo: limited ? limit : undefined,
         replay: perAgent ? "per agent" : "one agent",
         hitOff: pct(off.hitRatio),
         hitLruCache: pct(lru.hitRatio),
@@ -329,7 +338,7 @@ function markdown(result: ReturnType<typeof collect>): string {
       const p = r.prefetch
       const flag = r.delta < -0.5 ? " ⚠" : ""
       L.push(
-        `| ${r.trace} | ${r.sizePct}% | ${r.capacity} | ${r.hitOff} | ${r.hitOn} | ${r.delta >= 0 ? "+" : ""}${r.delta.toFixed(2)}${flag} | ${pct(p.accuracy)} | ${pct(p.falsePositiveRate)} | ${pct(p.coverage)} | ${pct(p.timeliness)} | ${p.issued} | ${r.hitL1Off ?? ""} | ${r.hitL1On ?? ""} | ${r.anchorLru ?? ""} | ${r.anchorBestOnline ?? ""} | ${r.anchorOpt ?? ""} |`,
+        `| ${r.trace}${r.limitedTo !== undefined ? ` (first ${r.limitedTo.toLocaleString("en")})` : ""} | ${r.sizePct}% | ${r.capacity} | ${r.hitOff} | ${r.hitOn} | ${r.delta >= 0 ? "+" : ""}${r.delta.toFixed(2)}${flag} | ${pct(p.accuracy)} | ${pct(p.falsePositiveRate)} | ${pct(p.coverage)} | ${pct(p.timeliness)} | ${p.issued} | ${r.hitL1Off ?? ""} | ${r.hitL1On ?? ""} | ${r.anchorLru ?? ""} | ${r.anchorBestOnline ?? ""} | ${r.anchorOpt ?? ""} |`,
       )
     }
     const worst = result.traces.reduce((m, r) => Math.min(m, r.delta), Infinity)
@@ -359,7 +368,7 @@ function markdown(result: ReturnType<typeof collect>): string {
 function collect(args: Args) {
   const started = Date.now()
   const generator = args.generator ? runGenerator(args.ops) : undefined
-  const traces = args.traces === "all" || args.traces.length > 0 ? runTraces(args.traces) : []
+  const traces = args.traces === "all" || args.traces.length > 0 ? runTraces(args.traces, args.limit) : []
   const mithril = args.mithril ? runMithrilComparison() : undefined
   return {
     command: `node --import tsx bench/prefetch/run-prefetch-bench.ts ${process.argv.slice(2).join(" ")}`.trim(),
