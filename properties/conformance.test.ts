@@ -3,9 +3,9 @@
  * replayed step by step on the implementation (see properties/conformance/).
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, readdirSync } from "node:fs"
+import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { PROPERTY_TIMEOUT_MS } from "./config.js"
 import { readItf } from "./conformance/itf.js"
@@ -26,6 +26,7 @@ describe("conformance with spec/TierCoherency.tla", () => {
     expect(files.length).toBe(Math.round(150 * scale))
     const stats: ReplayStats = { steps: 0, actions: {} }
     for (const f of files) await replayTierCoherency(readItf(f), stats)
+    rmSync(dirname(files[0]), { recursive: true, force: true })
     console.log(`conformance TierCoherency: ${files.length} traces, ${stats.steps} steps replayed`, stats.actions)
     // Every action of the spec must have been exercised.
     for (const a of ["Read", "Put", "FillStart", "FillComplete", "PrefetchStart", "PrefetchComplete", "Promote", "Demote", "Evict", "Invalidate", "Crash"]) {

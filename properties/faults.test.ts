@@ -8,7 +8,7 @@
  * 2. Corruption of stored blobs on disk (bit flips, truncation, deletion): reads return the right
  *    value or a miss, never corrupt bytes, and the damaged blob is quarantined.
  */
-import { readFileSync, truncateSync, unlinkSync, writeFileSync } from "node:fs"
+import { readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
@@ -99,6 +99,7 @@ describe("fault injection on L3", () => {
           }
         }
         await cache.close()
+        rmSync(dir, { recursive: true, force: true })
       }),
       runs(CI_RUNS),
     )
@@ -148,6 +149,7 @@ describe("fault injection on L3", () => {
           }
           totals.quarantined += cache.stats().l3.quarantined
           await cache.close()
+          rmSync(dir, { recursive: true, force: true })
         },
       ),
       runs(CI_RUNS),

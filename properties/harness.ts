@@ -4,7 +4,7 @@
  * L1 and L2 are the production classes; only the ordering of I/O completions and the I/O itself
  * are injected.
  */
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { HierarchyL3, TierFactory } from "../src/hierarchy/types.js"
@@ -34,6 +34,7 @@ export function tempDir(prefix = "tc-prop-"): string {
 
 /** A cache with production tiers, tiny budgets and the injected edges. */
 export async function openHarness(o: HarnessOptions = {}): Promise<TierCacheClient> {
+  const ownsDir = o.dir === undefined
   const dir = o.dir ?? tempDir()
   const tierFactory: TierFactory = async (sinks) => {
     const l1 = new L1Cache<CacheValue>({ maxBytes: o.l1Bytes ?? 2048, maxEntries: o.l1Entries ?? 3, onEvict: sinks.onL1Evict, onPrefetchUsed: sinks.onPrefetchUsed })
@@ -41,7 +42,13 @@ export async function openHarness(o: HarnessOptions = {}): Promise<TierCacheClie
     const l3 = await openL3({ dir, maxBytes: o.l3Bytes ?? 1 << 20, fsync: false, ...(o.fs === undefined ? {} : { fs: o.fs }) })
     return { l1, l2, l3: o.wrapL3 === undefined ? l3 : o.wrapL3(l3) }
   }
-  return createTierCache({ dir, load: o.load, tierFactory, latencySampleEvery: 1 })
+  const cache = await createTierCache({ dir, load: o.load, tierFactory, latencySampleEvery: 1 })
+  if (ownsDir) {
+    // A folder the harness made is the harness's to remove (the caller's own `dir` is kept).
+    const close = cache.close.bind(cache)
+    cache.close = () => close().finally(() => rmSync(dir, { recursive: true, force: true }))
+  }
+  return cache
 }
 
 /** The async calls of L3 that a test may intercept. */

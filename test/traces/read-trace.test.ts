@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { gzipSync } from "node:zlib"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { capacityFor, detectFormat, listSharedTraces, loadTrace, traceName, TraceFormatError } from "../../src/traces/read-trace.js"
 
 const dir = mkdtempSync(join(tmpdir(), "tc-trace-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 function file(name: string, text: string, gz = true): string {
   const p = join(dir, name)
   writeFileSync(p, gz ? gzipSync(text) : text)
