@@ -2,15 +2,23 @@
  * The tla-check command line: TLC's summary lines and exit codes, --json, --itf, --simulate with
  * --itf-dir, and error reporting with line:column.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { runCli } from "../src/cli.js"
 import { captureIo, goldenDir, specsDir } from "./helpers.js"
 
 const spec = (name: string) => join(specsDir, `${name}.tla`)
-const tmp = () => mkdtempSync(join(tmpdir(), "tla-check-test-"))
+const made: string[] = []
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "tla-check-test-"))
+  made.push(d)
+  return d
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true })
+})
 
 interface ItfDoc {
   "#meta": Record<string, unknown>

@@ -3,16 +3,22 @@
  * ITF traces, replayed step by step on the superposition manager (./superposition-replay.ts).
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, readdirSync } from "node:fs"
+import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { readItf } from "../../properties/conformance/itf.js"
 import { replaySuperposition, type SuperpositionReplayStats } from "./superposition-replay.js"
+
+const made: string[] = []
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true })
+})
 
 /** Writes `n` random behaviours of the spec under `config` and returns their files. */
 function simulate(config: string, n: number, depth: number, seed: number): string[] {
   const out = mkdtempSync(join(tmpdir(), "tc-sp-itf-"))
+  made.push(out)
   execFileSync(
     process.execPath,
     ["--import", "tsx", "checker/bin/tla-check.ts", "spec/Superposition.tla", "--config", config, "--simulate", String(n), "--depth", String(depth), "--seed", String(seed), "--itf-dir", out],
