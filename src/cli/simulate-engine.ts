@@ -136,6 +136,9 @@ class Slots {
 
 /** Runs the simulation. The cache (and a temp L3 folder) is closed/removed before this resolves. */
 export async function runSimulation(s: SimulationSettings, hooks: SimulationHooks = {}): Promise<SimulationRun> {
+  // Checked before the temp folder and the cache exist: a throw after them would leak both.
+  const gc = hooks.gcBeforeSample ? (globalThis as { gc?: () => void }).gc : undefined
+  if (hooks.gcBeforeSample && gc === undefined) throw new Error("gcBeforeSample needs node --expose-gc")
   const ownsDir = s.dir === undefined
   const dir = s.dir ?? (await mkdtemp(join(tmpdir(), "tiercache-sim-")))
   // The loader is the source of truth behind the cache (tool results, documents, other services):
@@ -217,8 +220,6 @@ export async function runSimulation(s: SimulationSettings, hooks: SimulationHook
   const sampleEvery = Math.max(1, Math.floor(s.ops / (hooks.samples ?? 100)))
   const last = new Float64Array(LEVELS.length)
   const started = performance.now()
-  const gc = hooks.gcBeforeSample ? (globalThis as { gc?: () => void }).gc : undefined
-  if (hooks.gcBeforeSample && gc === undefined) throw new Error("gcBeforeSample needs node --expose-gc")
   let peakLiveHeap = 0
   const takeSample = (done: number): void => {
     if (gc !== undefined) {
