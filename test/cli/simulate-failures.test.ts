@@ -3,7 +3,7 @@
  * the error's tag; the stack only with TIERCACHE_DEBUG), a run whose storage disappears, and
  * resources released on every failure path. Also the summary table's edge rows.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
@@ -141,11 +141,11 @@ describe("simulate arguments and summary rows", () => {
     expect(text).toMatch(/^L1\s+0\s+0\.00 %/m)
   })
 
-  it("--report without --json names the written file on stderr", async () => {
+  it("--report without --json names the written file on stderr; the page summarises prefetch", async () => {
     const file = join(dir, "run.html")
     const io = capture()
-    expect(await runCli(["simulate", "--agents", "5", "--ops", "200", "--fsync", "off", "--l1", "64KiB", "--l2", "64KiB", "--prefetch", "off", "--report", file], io)).toBe(0)
+    expect(await runCli(["simulate", "--agents", "5", "--ops", "200", "--fsync", "off", "--l1", "64KiB", "--l2", "64KiB", "--prefetch", "on", "--report", file], io)).toBe(0)
     expect(io.stderr).toBe(`report: ${file}\n`)
-    expect(existsSync(file)).toBe(true)
+    expect(readFileSync(file, "utf8")).toMatch(/accuracy \d+\.\d\d %, coverage \d+\.\d\d %, [\d,]+ issued/)
   })
 })
