@@ -1,0 +1,95 @@
+/**
+ * L2 at its edges: a value larger than the whole budget for a key L2 does not hold, eviction that
+ * must skip the entry just written when it is alone in probation, version ordering on replace,
+ * and the compressors' construction paths (default levels, invalid levels).
+ */
+import { describe, expect, it } from "vitest"
+import { createPakoCompressor, createZlibCompressor, L2Store } from "../../../src/tiers/l2/index.js"
+import { createPakoOneShotCompressor } from "../../../src/tiers/l2/compressors.js"
+import { RawDeflater, RawInflater } from "../../../src/tiers/l2/pako-streams.js"
+import type { Version } from "../../../src/types.js"
+
+/** Incompressible bytes (xorshift), deterministic per seed. */
+function random(length: number, seed = 1): Uint8Array {
+  let x = seed * 2654435761 || 1
+  const out = new Uint8Array(length)
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    out[i] = x & 0xff
+  }
+  return out
+}
+
+function storeWithLog(maxBytes: number) {
+  const evicted: Array<{ key: string; bytes: Uint8Array; version: Version }> = []
+  const store = new L2Store({ maxBytes, compressThreshold: Infinity, onEvict: (key, bytes, version) => evicted.push({ key, bytes, version }) })
+  return { store, evicted }
+}
+
+describe("L2Store edges", () => {
+  it("a new key larger than the whole budget is not stored, counted as an eviction and handed to onEvict", () => {
+    const { store, evicted } = storeWithLog(100)
+    store.set("small", random(40), 1)
+    const big = random(101, 2)
+    expect(store.set("big", big, 7)).toBe(false)
+    expect(store.get("big")).toBeUndefined()
+    expect(evicted).toEqual([{ key: "big", bytes: big, version: 7 }])
+    expect(store.counters.evictions).toBe(1)
+    expect([store.counters.entries, store.bytes]).toEqual([1, 40]) // the rest is untouched
+    expect(store.get("small")?.version).toBe(1)
+  })
+
+  it("growing the only probationary entry evicts from protected, never the entry itself", () => {
+    const { store, evicted } = storeWithLog(100)
+    store.set("a", random(20, 1), 1)
+    store.set("b", random(20, 2), 2)
+    store.get("a") // a, b → protected
+    store.get("b")
+    store.set("c", random(10, 3), 3) // probation: [c]
+    store.set("c", random(75, 4), 4) // 20 + 20 + 75 > 100: c is first in probation and must be skipped
+    expect(evicted.map((e) => e.key)).toEqual(["a"])
+    expect(store.get("c")).toEqual({ bytes: random(75, 4), version: 4 })
+    expect(store.get("b")?.version).toBe(2)
+    expect(store.bytes).toBe(95)
+  })
+
+  it("replacing with an equal version overwrites; an older version is refused and keeps the newer bytes", () => {
+    const { store } = storeWithLog(1000)
+    expect(store.set("k", random(10, 1), 5)).toBe(true)
+    expect(store.set("k", random(10, 2), 5)).toBe(true)
+    expect(store.get("k")?.bytes).toEqual(random(10, 2))
+    expect(store.set("k", random(10, 3), 4)).toBe(false)
+    expect(store.get("k")).toEqual({ bytes: random(10, 2), version: 5 })
+  })
+})
+
+describe("compressors", () => {
+  it("default to level 6 and name themselves after their level", () => {
+    expect(createPakoOneShotCompressor().name).toBe("pako-oneshot-deflate-raw-6")
+    expect(createPakoCompressor().name).toBe("pako-deflate-raw-6")
+    expect(createZlibCompressor(1).name).toBe("zlib-deflate-raw-1")
+  })
+
+  it("the one-shot pako compressor is byte-compatible with the reusable-stream one", () => {
+    const data = new TextEncoder().encode("the same words again and again ".repeat(50))
+    const oneShot = createPakoOneShotCompressor()
+    const streams = createPakoCompressor()
+    const packed = oneShot.compress(data)
+    expect(packed.byteLength).toBeLessThan(data.byteLength)
+    expect(streams.compress(data)).toEqual(packed)
+    expect(streams.decompress(packed)).toEqual(data)
+    expect(oneShot.decompress(streams.compress(data))).toEqual(data)
+  })
+
+  it("an invalid deflate level fails at construction, naming the step", () => {
+    expect(() => new RawDeflater(42)).toThrow(/^deflate init failed: stream error$/)
+    expect(() => createPakoCompressor(42 as never)).toThrow(/deflate init failed/)
+  })
+
+  it("inflating bytes that are not a deflate stream fails with zlib's reason", () => {
+    expect(() => new RawInflater().inflate(Uint8Array.of(0xff, 0xff, 0xff, 0xff))).toThrow(/^inflate failed: invalid block type$/)
+    expect(() => new RawInflater().inflate(new Uint8Array(0))).toThrow(/^inflate failed: unexpected end of data$/)
+  })
+})
