@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { runCli } from "../../src/cli/main.js"
-import { formatSimulationReport, parseSimulateArgs } from "../../src/cli/simulate.js"
+import { formatSimulationReport, parseSimulateArgs, writeSimulationReport } from "../../src/cli/simulate.js"
 import { runSimulation, SIMULATION_DEFAULTS, type SimulationReport } from "../../src/cli/simulate-engine.js"
 import { capture } from "./capture.js"
 
@@ -139,6 +139,16 @@ describe("simulate arguments and summary rows", () => {
     const text = formatSimulationReport(r)
     expect(text).not.toContain("NaN")
     expect(text).toMatch(/^L1\s+0\s+0\.00 %/m)
+  })
+
+  it("the HTML summary says 'off' for prefetch and 0 % shares when nothing was read", async () => {
+    const run = await runSimulation(TINY)
+    const file = join(dir, "no-reads.html")
+    writeSimulationReport(file, { ...run, report: { ...run.report, reads: { total: 0, l1: 0, l2: 0, l3: 0, load: 0, miss: 0 } } }, "test")
+    const html = readFileSync(file, "utf8")
+    expect(html).toContain("<tr><th>prefetch</th><td>off</td></tr>")
+    expect(html).toContain("<tr><th>L1 / L2 / L3 share of reads</th><td>0.00 % / 0.00 % / 0.00 %</td></tr>")
+    expect(html).not.toContain("NaN")
   })
 
   it("--report without --json names the written file on stderr; the page summarises prefetch", async () => {
