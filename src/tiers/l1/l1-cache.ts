@@ -50,6 +50,12 @@ export interface L1PolicyOptions {
   readonly sketchSampleFactor?: number
   /** Bloom-filter doorkeeper in front of the sketch (default false). */
   readonly doorkeeper?: boolean
+  /**
+   * Largest share of the entry capacity that unused prefetched entries may hold, 0..1 (default 0.1):
+   * at the cap a new prefetch first displaces an older unused one, so prefetching can never flush
+   * the demand-loaded working set.
+   */
+  readonly maxPrefetchedShare?: number
   /** Requests per climber sample (default 10 × allocated slots, at least 256). */
   readonly samplePeriod?: number
   /** Climber constants (default: Caffeine's). */
@@ -206,6 +212,9 @@ export class L1Cache<V> implements L1Tier<V> {
   private readonly onEvict: L1EvictHandler<V> | undefined
   private readonly onPrefetchUsed: ((key: string) => void) | undefined
   private prefetchedResident = 0
+  /** Room held back while a prefetched newcomer is placed (see `set`): it must not be its own victim. */
+  private reservedEntries = 0
+  private reservedBytes = 0
   /** Prefetched entries evicted before any `get` (wasted prefetches). */
   prefetchedEvictedUnused = 0
 
@@ -408,6 +417,10 @@ export class L1Cache<V> implements L1Tier<V> {
       // A demand write is an access the sketch has not seen yet (a get-miss already counted itself).
       if (!prefetched && key !== this.lastMissKey) this.sketch.increment(hash)
       this.lastMissKey = undefined
+      // A prefetched newcomer goes to probation's cold end, where eviction looks first: make its room
+      // *before* placing it (older unused prefetches go first, else the policy's normal victims), or
+      // it would be the victim of its own insertion.
+      if (prefetched) this.makeRoomForPrefetch(bytes)
       slot = this.insert(key, value, bytes, version, hash, prefetched, owner)
     }
     this.evictIfNeeded()
@@ -525,7 +538,7 @@ export class L1Cache<V> implements L1Tier<V> {
   // ---- eviction ---------------------------------------------------------------------------------
 
   private overBudget(): boolean {
-    return this.index.size > this.maxEntries || this.totalBytes > this.maxBytes
+    return this.index.size + this.reservedEntries > this.maxEntries || this.totalBytes + this.reservedBytes > this.maxBytes
   }
 
   private evictIfNeeded(): void {
@@ -646,6 +659,30 @@ export class L1Cache<V> implements L1Tier<V> {
       while (slot !== NONE && (this.queue[slot] & PREFETCHED) === 0) slot = this.after(slot)
       if (slot === NONE) return
       this.evict(slot, "evicted")
+    }
+  }
+
+  /**
+   * Before a prefetched insert: keep unused prefetches under their share (default 10 % of the entry
+   * capacity) and evict until one more entry of `bytes` fits, as if it were already resident.
+   */
+  private makeRoomForPrefetch(bytes: number): void {
+    const cap = Math.max(1, Math.floor(this.maxEntries * (this.policy.maxPrefetchedShare ?? 0.1)))
+    // At the cap, unused prefetches (probation's cold end) make way for the newcomer.
+    while (this.prefetchedResident >= cap) {
+      let slot = this.first(PROBATION)
+      while (slot !== NONE && (this.queue[slot] & PREFETCHED) === 0) slot = this.after(slot)
+      if (slot === NONE) break
+      this.evict(slot, "evicted")
+    }
+    // Evict as if the newcomer were already resident.
+    this.reservedEntries = 1
+    this.reservedBytes = bytes
+    try {
+      this.evictIfNeeded()
+    } finally {
+      this.reservedEntries = 0
+      this.reservedBytes = 0
     }
   }
 

@@ -198,7 +198,8 @@ describe("L1Cache admission (W-TinyLFU)", () => {
 
 describe("L1Cache prefetched entries", () => {
   it("are evicted before any demand-loaded entry while unused", () => {
-    const { cache, evicted } = cacheWithLog<number>({ maxBytes: 10, maxEntries: 10 })
+    // A share that lets all three prefetches stay (the default 10 % would keep one of them).
+    const { cache, evicted } = cacheWithLog<number>({ maxBytes: 10, maxEntries: 10, policy: { maxPrefetchedShare: 0.3 } })
     for (let i = 0; i < 7; i++) cache.set(`d${i}`, i, 1, i)
     for (let i = 0; i < 3; i++) cache.set(`p${i}`, i, 1, i, { prefetched: true })
     expect(cache.wasPrefetched("p1")).toBe(true)
@@ -207,6 +208,30 @@ describe("L1Cache prefetched entries", () => {
     expect(evicted.map((e) => e.key).sort()).toEqual(["p0", "p1", "p2"])
     expect(cache.prefetchedEvictedUnused).toBe(3)
     for (let i = 0; i < 10; i++) expect(cache.has(`d${i}`)).toBe(true)
+  })
+
+  it("are never the victim of their own insertion into a full cache", () => {
+    const { cache, evicted } = cacheWithLog<number>({ maxBytes: 100, maxEntries: 20 })
+    for (let i = 0; i < 20; i++) cache.set(`d${i}`, i, 1, i)
+    expect(cache.set("p", 1, 1, 1, { prefetched: true })).toBe(true)
+    expect(cache.has("p")).toBe(true)
+    expect(evicted).toHaveLength(1)
+    expect(evicted[0].key).toMatch(/^d/)
+    // The next prefetch is admitted too; unused prefetches are the first victims, so it displaces p.
+    expect(cache.set("q", 2, 1, 2, { prefetched: true })).toBe(true)
+    expect(cache.has("q")).toBe(true)
+    expect(evicted.map((e) => e.key)).toEqual([evicted[0].key, "p"])
+  })
+
+  it("hold at most their share of the capacity: at the cap an unused prefetch makes way", () => {
+    const { cache } = cacheWithLog<number>({ maxBytes: 1000, maxEntries: 100, policy: { maxPrefetchedShare: 0.05 } })
+    for (let i = 0; i < 50; i++) cache.set(`d${i}`, i, 1, i)
+    for (let i = 0; i < 30; i++) expect(cache.set(`p${i}`, i, 1, i, { prefetched: true })).toBe(true)
+    let unused = 0
+    for (let i = 0; i < 30; i++) if (cache.wasPrefetched(`p${i}`)) unused++
+    expect(unused).toBe(5)
+    expect(cache.prefetchedEvictedUnused).toBe(25)
+    for (let i = 0; i < 50; i++) expect(cache.has(`d${i}`)).toBe(true)
   })
 
   it("report their first real use once, then behave as demand entries", () => {
