@@ -34,3 +34,4 @@ export {
 } from "./errors.js"
 export { pakoCompressor, zlibCompressor } from "./tiers/l2/index.js"
 export { cacheMetrics } from "./telemetry/metrics.js"
+export { attachPrefetcher } from "./prefetch/attach.js"
