@@ -4,19 +4,14 @@
  * probability drawn from a seeded PRNG, so a failing run replays exactly.
  */
 import { nodeFileSystem, type L3FileHandle, type L3FileSystem } from "../src/tiers/l3/index.js"
+import { Prng } from "../src/workload/prng.js"
 
 export type WriteFault = "eio" | "enospc" | "torn" | "sync" | "rename"
 
-/** mulberry32: a tiny seeded PRNG (deterministic fault placement). */
+/** A seeded uniform [0, 1) source (deterministic fault placement). */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const p = new Prng(seed)
+  return () => p.next()
 }
 
 function fail(code: string): Error {

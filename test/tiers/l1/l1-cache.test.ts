@@ -1,3 +1,4 @@
+import { Prng } from "../../../src/workload/prng.js"
 import { describe, expect, it } from "vitest"
 import type { EvictionReason } from "../../../src/tiers/contracts.js"
 import { L1Cache, type L1CacheOptions } from "../../../src/tiers/l1/index.js"
@@ -16,16 +17,10 @@ function cacheWithLog<V>(options: Omit<L1CacheOptions<V>, "onEvict">): { cache: 
   return { cache, evicted }
 }
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
+/** Deterministic PRNG so failures reproduce. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const p = new Prng(seed)
+  return () => p.next()
 }
 
 describe("L1Cache basics", () => {

@@ -3,23 +3,12 @@
  * check the exact bytes of any version — including versions whose acknowledgement was lost to
  * the kill — without the child having to report them.
  */
+import { hashString, Prng } from "../../../src/workload/prng.js"
 
-/** mulberry32: small, fast, seeded. */
+/** A seeded uniform [0, 1) source. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function hashString(s: string): number {
-  let h = 2166136261
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619)
-  return h >>> 0
+  const p = new Prng(seed)
+  return () => p.next()
 }
 
 const TEXT = new TextEncoder().encode('{"role":"assistant","content":"step done; next: read the plan again","tokens":128},')
