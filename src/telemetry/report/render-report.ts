@@ -123,6 +123,7 @@ export function renderReport(data: ReportData): string {
 <h2>Hit ratio per tier</h2>
 ${hitChart}
 <h2>Read latency per tier</h2>
+<p class="note">End-to-end time of each read as an agent sees it (<code>await get()</code>), by the tier that served it: it includes queueing behind the other operations in flight and their disk writes. The cache's own timing of hits per tier is in the command's summary table.</p>
 <div class="grid-2">${latencyCharts.join("\n")}</div>
 <h2>Prefetch accuracy</h2>
 ${prefetchChart}
