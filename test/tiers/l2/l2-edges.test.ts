@@ -8,19 +8,8 @@ import { createPakoCompressor, createZlibCompressor, L2Store } from "../../../sr
 import { createPakoOneShotCompressor } from "../../../src/tiers/l2/compressors.js"
 import { RawDeflater, RawInflater } from "../../../src/tiers/l2/pako-streams.js"
 import type { Version } from "../../../src/types.js"
+import { randomBytes } from "./random-bytes.js"
 
-/** Incompressible bytes (xorshift), deterministic per seed. */
-function random(length: number, seed = 1): Uint8Array {
-  let x = seed * 2654435761 || 1
-  const out = new Uint8Array(length)
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = x & 0xff
-  }
-  return out
-}
 
 function storeWithLog(maxBytes: number) {
   const evicted: Array<{ key: string; bytes: Uint8Array; version: Version }> = []
@@ -31,8 +20,8 @@ function storeWithLog(maxBytes: number) {
 describe("L2Store edges", () => {
   it("a new key larger than the whole budget is not stored, counted as an eviction and handed to onEvict", () => {
     const { store, evicted } = storeWithLog(100)
-    store.set("small", random(40), 1)
-    const big = random(101, 2)
+    store.set("small", randomBytes(40), 1)
+    const big = randomBytes(101, 2)
     expect(store.set("big", big, 7)).toBe(false)
     expect(store.get("big")).toBeUndefined()
     expect(evicted).toEqual([{ key: "big", bytes: big, version: 7 }])
@@ -43,25 +32,25 @@ describe("L2Store edges", () => {
 
   it("growing the only probationary entry evicts from protected, never the entry itself", () => {
     const { store, evicted } = storeWithLog(100)
-    store.set("a", random(20, 1), 1)
-    store.set("b", random(20, 2), 2)
+    store.set("a", randomBytes(20, 1), 1)
+    store.set("b", randomBytes(20, 2), 2)
     store.get("a") // a, b → protected
     store.get("b")
-    store.set("c", random(10, 3), 3) // probation: [c]
-    store.set("c", random(75, 4), 4) // 20 + 20 + 75 > 100: c is first in probation and must be skipped
+    store.set("c", randomBytes(10, 3), 3) // probation: [c]
+    store.set("c", randomBytes(75, 4), 4) // 20 + 20 + 75 > 100: c is first in probation and must be skipped
     expect(evicted.map((e) => e.key)).toEqual(["a"])
-    expect(store.get("c")).toEqual({ bytes: random(75, 4), version: 4 })
+    expect(store.get("c")).toEqual({ bytes: randomBytes(75, 4), version: 4 })
     expect(store.get("b")?.version).toBe(2)
     expect(store.bytes).toBe(95)
   })
 
   it("replacing with an equal version overwrites; an older version is refused and keeps the newer bytes", () => {
     const { store } = storeWithLog(1000)
-    expect(store.set("k", random(10, 1), 5)).toBe(true)
-    expect(store.set("k", random(10, 2), 5)).toBe(true)
-    expect(store.get("k")?.bytes).toEqual(random(10, 2))
-    expect(store.set("k", random(10, 3), 4)).toBe(false)
-    expect(store.get("k")).toEqual({ bytes: random(10, 2), version: 5 })
+    expect(store.set("k", randomBytes(10, 1), 5)).toBe(true)
+    expect(store.set("k", randomBytes(10, 2), 5)).toBe(true)
+    expect(store.get("k")?.bytes).toEqual(randomBytes(10, 2))
+    expect(store.set("k", randomBytes(10, 3), 4)).toBe(false)
+    expect(store.get("k")).toEqual({ bytes: randomBytes(10, 2), version: 5 })
   })
 })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { L2Store, pakoCompressor, zlibCompressor, createPakoCompressor } from "../../../src/tiers/l2/index.js"
 import type { Version } from "../../../src/types.js"
+import { randomBytes } from "./random-bytes.js"
 
 const enc = new TextEncoder()
 
@@ -12,18 +13,6 @@ function compressible(length: number, seed = 0): Uint8Array {
   return out
 }
 
-/** Incompressible bytes (xorshift), deterministic per seed. */
-function random(length: number, seed = 1): Uint8Array {
-  let x = seed * 2654435761 || 1
-  const out = new Uint8Array(length)
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = x & 0xff
-  }
-  return out
-}
 
 type Evicted = { key: string; bytes: Uint8Array; version: Version }
 
@@ -36,7 +25,7 @@ function storeWithLog(maxBytes: number, extra: Partial<ConstructorParameters<typ
 describe("L2Store basics", () => {
   it("round-trips bytes and versions, reports misses", () => {
     const { store } = storeWithLog(10_000)
-    const value = random(100)
+    const value = randomBytes(100)
     expect(store.set("a", value, 3)).toBe(true)
     expect(store.get("a")).toEqual({ bytes: value, version: 3 })
     expect(store.get("b")).toBeUndefined()
@@ -48,7 +37,7 @@ describe("L2Store basics", () => {
 
   it("copies on set so the caller may reuse its buffer", () => {
     const { store } = storeWithLog(10_000)
-    const value = random(50)
+    const value = randomBytes(50)
     const copy = value.slice()
     store.set("a", value, 1)
     value.fill(0)
@@ -58,7 +47,7 @@ describe("L2Store basics", () => {
   it("delete and clear remove without calling onEvict and fix the accounting", () => {
     const { store, evicted } = storeWithLog(10_000)
     store.set("a", compressible(2000), 1)
-    store.set("b", random(10), 2)
+    store.set("b", randomBytes(10), 2)
     expect(store.delete("a")).toBe(true)
     expect(store.delete("a")).toBe(false)
     expect(store.counters).toMatchObject({ entries: 1, bytes: 10, rawBytes: 10, compressedEntries: 0 })
@@ -79,19 +68,19 @@ describe("L2Store basics", () => {
 describe("L2Store version ordering", () => {
   it("ignores an older version and accepts the same or a newer one", () => {
     const { store } = storeWithLog(10_000)
-    store.set("k", random(10, 1), 5)
-    expect(store.set("k", random(10, 2), 4)).toBe(false)
-    expect(store.get("k")).toEqual({ bytes: random(10, 1), version: 5 })
-    expect(store.set("k", random(10, 3), 5)).toBe(true)
-    expect(store.set("k", random(20, 4), 9)).toBe(true)
-    expect(store.get("k")).toEqual({ bytes: random(20, 4), version: 9 })
+    store.set("k", randomBytes(10, 1), 5)
+    expect(store.set("k", randomBytes(10, 2), 4)).toBe(false)
+    expect(store.get("k")).toEqual({ bytes: randomBytes(10, 1), version: 5 })
+    expect(store.set("k", randomBytes(10, 3), 5)).toBe(true)
+    expect(store.set("k", randomBytes(20, 4), 9)).toBe(true)
+    expect(store.get("k")).toEqual({ bytes: randomBytes(20, 4), version: 9 })
     expect(store.counters).toMatchObject({ entries: 1, bytes: 20 })
   })
 
   it("drops the stale older version when a newer one is too large to hold", () => {
     const { store, evicted } = storeWithLog(100)
-    store.set("k", random(50), 1)
-    expect(store.set("k", random(500), 2)).toBe(false)
+    store.set("k", randomBytes(50), 1)
+    expect(store.set("k", randomBytes(500), 2)).toBe(false)
     expect(store.has("k")).toBe(false)
     expect(store.bytes).toBe(0)
     expect(evicted.map((e) => [e.key, e.version, e.bytes.length])).toEqual([["k", 2, 500]])
@@ -107,11 +96,11 @@ describe("L2Store compression", () => {
     store.set("at", compressible(1024), 2)
     expect(store.counters.compressedEntries).toBe(1)
     expect(store.bytes).toBeLessThan(1023 + 1024)
-    store.set("random", random(4096), 3)
+    store.set("random", randomBytes(4096), 3)
     // Deflate cannot shrink random bytes: kept raw.
     expect(store.counters.compressedEntries).toBe(1)
     expect(store.counters.rawBytes).toBe(1023 + 1024 + 4096)
-    for (const [key, bytes] of [["below", compressible(1023)], ["at", compressible(1024)], ["random", random(4096)]] as const) {
+    for (const [key, bytes] of [["below", compressible(1023)], ["at", compressible(1024)], ["random", randomBytes(4096)]] as const) {
       expect(store.get(key)!.bytes).toEqual(bytes)
     }
   })
@@ -127,7 +116,7 @@ describe("L2Store compression", () => {
 
   for (const compressor of [pakoCompressor, zlibCompressor]) {
     it(`${compressor.name} round-trips empty, small, compressible and random data`, () => {
-      for (const bytes of [new Uint8Array(0), random(1), compressible(5000), random(70_000, 7)]) {
+      for (const bytes of [new Uint8Array(0), randomBytes(1), compressible(5000), randomBytes(70_000, 7)]) {
         expect(compressor.decompress(compressor.compress(bytes))).toEqual(bytes)
       }
     })
@@ -157,22 +146,22 @@ describe("L2Store compression", () => {
 describe("L2Store budget and eviction order (SLRU by bytes)", () => {
   it("evicts least recently inserted probationary entries first and reports them decompressed", () => {
     const { store, evicted } = storeWithLog(300, { compressThreshold: Infinity })
-    store.set("a", random(100, 1), 1)
-    store.set("b", random(100, 2), 2)
-    store.set("c", random(100, 3), 3)
+    store.set("a", randomBytes(100, 1), 1)
+    store.set("b", randomBytes(100, 2), 2)
+    store.set("c", randomBytes(100, 3), 3)
     expect(evicted).toEqual([])
-    store.set("d", random(100, 4), 4)
-    expect(evicted).toEqual([{ key: "a", bytes: random(100, 1), version: 1 }])
+    store.set("d", randomBytes(100, 4), 4)
+    expect(evicted).toEqual([{ key: "a", bytes: randomBytes(100, 1), version: 1 }])
     expect(store.bytes).toBe(300)
     expect(store.counters.evictions).toBe(1)
   })
 
   it("a hit protects an entry from a scan of new entries", () => {
     const { store, evicted } = storeWithLog(400, { compressThreshold: Infinity })
-    store.set("hot", random(100, 1), 1)
-    store.set("x", random(100, 2), 2)
+    store.set("hot", randomBytes(100, 1), 1)
+    store.set("x", randomBytes(100, 2), 2)
     store.get("hot") // promoted to protected
-    for (let i = 0; i < 10; i++) store.set(`scan${i}`, random(100, 10 + i), 10 + i)
+    for (let i = 0; i < 10; i++) store.set(`scan${i}`, randomBytes(100, 10 + i), 10 + i)
     expect(store.has("hot")).toBe(true)
     expect(evicted.map((e) => e.key)).toEqual(["x", ...Array.from({ length: 7 }, (_, i) => `scan${i}`)])
     expect(store.bytes).toBeLessThanOrEqual(400)
@@ -181,22 +170,22 @@ describe("L2Store budget and eviction order (SLRU by bytes)", () => {
   it("protected overflow is demoted to probation, then evicted in LRU order", () => {
     // protected share = 80 % of 500 = 400 bytes = 4 entries of 100.
     const { store, evicted } = storeWithLog(500, { compressThreshold: Infinity })
-    for (const k of ["a", "b", "c", "d", "e"]) store.set(k, random(100, k.charCodeAt(0)), 1)
+    for (const k of ["a", "b", "c", "d", "e"]) store.set(k, randomBytes(100, k.charCodeAt(0)), 1)
     for (const k of ["a", "b", "c", "d", "e"]) store.get(k) // a..e promoted; a demoted (protected holds 4)
-    store.set("f", random(100), 2)
+    store.set("f", randomBytes(100), 2)
     // probation: [a (demoted), f]; a is the LRU victim.
     expect(evicted.map((e) => e.key)).toEqual(["a"])
-    store.set("g", random(100), 3)
+    store.set("g", randomBytes(100), 3)
     expect(evicted.map((e) => e.key)).toEqual(["a", "f"])
   })
 
   it("replacing an entry with a larger value evicts others but never the entry itself", () => {
     const { store, evicted } = storeWithLog(300, { compressThreshold: Infinity })
-    store.set("a", random(100, 1), 1)
-    store.set("b", random(100, 2), 2)
-    store.set("a", random(250, 3), 3)
+    store.set("a", randomBytes(100, 1), 1)
+    store.set("b", randomBytes(100, 2), 2)
+    store.set("a", randomBytes(250, 3), 3)
     expect(evicted.map((e) => e.key)).toEqual(["b"])
-    expect(store.get("a")).toEqual({ bytes: random(250, 3), version: 3 })
+    expect(store.get("a")).toEqual({ bytes: randomBytes(250, 3), version: 3 })
     expect(store.bytes).toBe(250)
   })
 
@@ -209,9 +198,9 @@ describe("L2Store budget and eviction order (SLRU by bytes)", () => {
         store.delete("c")
       }
     })
-    store.set("a", random(100, 1), 1)
-    store.set("b", random(100, 2), 2)
-    store.set("c", random(100, 3), 3)
+    store.set("a", randomBytes(100, 1), 1)
+    store.set("b", randomBytes(100, 2), 2)
+    store.set("c", randomBytes(100, 3), 3)
     expect(store.has("a")).toBe(false)
     expect(store.has("c")).toBe(false)
     expect(store.bytes).toBe(100)
@@ -226,7 +215,7 @@ describe("L2Store budget and eviction order (SLRU by bytes)", () => {
       const key = `k${Math.floor(next() * 200)}`
       const r = next()
       if (r < 0.5) {
-        const bytes = next() < 0.5 ? compressible(Math.floor(next() * 3000), i) : random(Math.floor(next() * 1500) + 1, i)
+        const bytes = next() < 0.5 ? compressible(Math.floor(next() * 3000), i) : randomBytes(Math.floor(next() * 1500) + 1, i)
         if (store.set(key, bytes, i)) model.set(key, { bytes, version: i })
       } else if (r < 0.9) {
         const got = store.get(key)

@@ -1,18 +1,8 @@
 import { deflateRaw, inflateRaw } from "pako"
 import { describe, expect, it } from "vitest"
 import { RawDeflater, RawInflater } from "../../../src/tiers/l2/pako-streams.js"
+import { randomBytes } from "./random-bytes.js"
 
-function random(length: number, seed: number): Uint8Array {
-  let x = seed * 2654435761 || 1
-  const out = new Uint8Array(length)
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = x & 0xff
-  }
-  return out
-}
 
 /** Byte equality without vitest's element-wise diff machinery (slow on megabyte arrays). */
 function same(a: Uint8Array, b: Uint8Array): boolean {
@@ -22,7 +12,7 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 const text = (length: number) => new TextEncoder().encode("abc ".repeat(Math.ceil(length / 4))).subarray(0, length)
 
 describe("reusable pako streams", () => {
-  const inputs = [new Uint8Array(0), random(1, 1), text(100), random(5000, 2), text(4096), text(1 << 20), random(200_000, 3)]
+  const inputs = [new Uint8Array(0), randomBytes(1, 1), text(100), randomBytes(5000, 2), text(4096), text(1 << 20), randomBytes(200_000, 3)]
 
   it("produce exactly pako's one-shot output and round-trip, call after call", () => {
     const deflater = new RawDeflater(6)
@@ -39,7 +29,7 @@ describe("reusable pako streams", () => {
 
   it("grow the output buffer when the data expands far beyond the last ratio", () => {
     const inflater = new RawInflater()
-    inflater.inflate(deflateRaw(random(1000, 4))) // ratio ~1
+    inflater.inflate(deflateRaw(randomBytes(1000, 4))) // ratio ~1
     const huge = text(4 << 20) // ratio ~1000
     expect(same(inflater.inflate(deflateRaw(huge)), huge)).toBe(true)
   })
