@@ -10,23 +10,9 @@ import { tiercachePolicy } from "../../src/cli/replay-l1.js"
 import type { ReplayPolicy } from "../../src/cli/replay-policy.js"
 import { replayPrefetch } from "../../src/cli/replay-prefetch.js"
 import { bytesPerOp, requireGc } from "../harness/alloc.js"
+import { QUICK_TRACES, SIZE_PCTS } from "../hitratio/targets.js"
 import type { Figure } from "./compare.js"
 
-/**
- * The hit-ratio subset: the hit-ratio bench's `--quick` traces (bench/hitratio/run.ts), small
- * files that cover the policy's hard cases (recency, loops, scans, the agent trace).
- */
-export const GATE_TRACES = [
-  "agent_miniswe_gemini3pro_swebv",
-  "corda_vaultservice",
-  "lirs_cpp",
-  "lirs_gli",
-  "lirs_multi1",
-  "lirs_ps",
-  "cache2k_web07",
-  "adaptsize_request",
-] as const
-export const GATE_PCTS = [1, 5, 10] as const
 
 /** Fault injection for showing the gate works: `TIERCACHE_GATE_INJECT=slowdown|hitratio`. */
 export type Injection = "slowdown" | "hitratio" | undefined
@@ -66,9 +52,9 @@ const ratio = (value: number): Figure => ({ value: Number(value.toFixed(6)), bet
 export function hitRatioFigures(inject: Injection): Record<string, Figure> {
   const out: Record<string, Figure> = {}
   const dir = sharedTracesDir()
-  for (const name of GATE_TRACES) {
+  for (const name of QUICK_TRACES) {
     const trace = loadTrace(join(dir, `${name}.txt.gz`))
-    for (const pct of GATE_PCTS) {
+    for (const pct of SIZE_PCTS) {
       out[`hitratio.${name}.${pct}pct`] = ratio(replayL1(trace, capacityFor(trace.uniqueKeys, pct), false, inject))
     }
     if (trace.format === "agent-keys") {

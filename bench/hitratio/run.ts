@@ -16,20 +16,7 @@ import { type AnchorRow, readAnchors } from "./anchors.js"
 import { lruHits } from "./exact-lru.js"
 import { replayL1 } from "./replay.js"
 import { formatMarkdown, summarize, type Cell } from "./report.js"
-
-/** The `--quick` subset: small traces covering the policy's hard cases (recency, loops, scans, agent). */
-export const QUICK_TRACES = [
-  "agent_miniswe_gemini3pro_swebv",
-  "corda_vaultservice",
-  "lirs_cpp",
-  "lirs_gli",
-  "lirs_multi1",
-  "lirs_ps",
-  "cache2k_web07",
-  "adaptsize_request",
-]
-const PCTS = [1, 5, 10]
-import { TARGETS } from "./targets.js"
+import { QUICK_TRACES, SIZE_PCTS, TARGETS } from "./targets.js"
 
 interface Args {
   quick: boolean
@@ -58,7 +45,7 @@ function main(): void {
   const dir = sharedTracesDir()
   const anchors = readAnchors(dir)
   let files = listSharedTraces(dir)
-  const wanted = args.only ?? (args.quick ? QUICK_TRACES : undefined)
+  const wanted: readonly string[] | undefined = args.only ?? (args.quick ? QUICK_TRACES : undefined)
   if (wanted !== undefined) files = files.filter((f) => wanted.includes(traceName(f)))
   if (files.length === 0) throw new Error(`no traces selected in ${dir}`)
 
@@ -68,7 +55,7 @@ function main(): void {
     const t0 = process.hrtime.bigint()
     const name = traceName(file)
     const trace = loadTrace(file)
-    for (const pct of PCTS) {
+    for (const pct of SIZE_PCTS) {
       const anchor: AnchorRow | undefined = anchors.get(`${name}@${pct}`)
       const capacity = capacityFor(trace.uniqueKeys, pct)
       if (anchor !== undefined && anchor.capacity !== capacity) {
