@@ -15,7 +15,7 @@ import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
 import type { CacheValue, JsonValue } from "../src/types.js"
 import { CI_RUNS, PROPERTY_TIMEOUT_MS, runs } from "./config.js"
-import { openHarness, scheduledL3 } from "./harness.js"
+import { interceptL3, openHarness, scheduledL3 } from "./harness.js"
 
 const KEY = "plan"
 /** Where the branch layer keeps branch data (docs/branches.md). */
@@ -171,4 +171,63 @@ describe("Superposition invariants on the real cache under fc.scheduler", () => 
       await fc.assert(fc.asyncProperty(fc.scheduler(), opsArb, (s, ops) => scenario(s, ops, invariant)), runs(CI_RUNS))
     }, PROPERTY_TIMEOUT_MS)
   }
+})
+
+/**
+ * The race the random search above finds only sometimes, pinned: a branch read is waiting for its
+ * bytes from L3 when a discard of that branch resolves. The read must then fail (BranchError), not
+ * return the retired data. Deterministic, so the barrier mutant (scripts/mutants.sh) is caught on
+ * every run, not on the seeds that happen to produce this interleaving.
+ */
+describe("NoGhostBranch, the pinned interleaving", () => {
+  it("a read whose L3 fetch completes after discard(b) resolved does not return b's data", async () => {
+    let holdBranchReads = false
+    const held: Array<() => void> = []
+    const branchKeys = new Set<string>()
+    const cache = await openHarness({
+      l1Entries: 4,
+      l1Bytes: 6000,
+      l2Bytes: 4000,
+      wrapL3: (l3) =>
+        interceptL3(l3, {
+          get: (key) => {
+            const read = l3.get(key)
+            if (!holdBranchReads || !key.startsWith(BRANCH_PREFIX)) return read
+            return new Promise((resolve) => held.push(() => resolve(read)))
+          },
+          put: (key, bytes, version) => {
+            if (key.startsWith(BRANCH_PREFIX)) branchKeys.add(key)
+            return l3.put(key, bytes, version)
+          },
+        }),
+    })
+    try {
+      await cache.put(KEY, stateOf("base"))
+      await cache.fork(KEY, ["a", "b"])
+      await cache.putBranch(KEY, "a", stateOf("a#1"))
+      // Only L3 keeps branch data now, so the read below must fetch it (the spec's EvictBranch).
+      expect(branchKeys.size).toBeGreaterThan(0)
+      for (const k of branchKeys) {
+        cache.hierarchy.l1.delete(k)
+        cache.hierarchy.l2.delete(k)
+        cache.hierarchy.evict(k)
+      }
+      holdBranchReads = true
+      const read = cache.getBranch(KEY, "a").then(
+        (v) => ({ ok: true as const, tag: tagOf(v) }),
+        (e: unknown) => ({ ok: false as const, tag: (e as { _tag?: string })._tag }),
+      )
+      await new Promise((r) => setTimeout(r, 20))
+      expect(held.length).toBeGreaterThan(0)
+      await cache.discard(KEY, "a")
+      holdBranchReads = false
+      for (const release of held.splice(0)) release()
+      const outcome = await read
+      expect(outcome, `getBranch(a) completed after discard(a) resolved and returned ${outcome.tag}`).toEqual({ ok: false, tag: "BranchError" })
+    } finally {
+      holdBranchReads = false
+      for (const release of held.splice(0)) release()
+      await cache.close()
+    }
+  })
 })
