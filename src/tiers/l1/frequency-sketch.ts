@@ -10,6 +10,14 @@
  * Aging: after `sampleSize` increments every counter is halved ("reset"), so yesterday's hot keys
  * fade and the sketch follows shifts in popularity.
  *
+ * Recording is buffered: `increment` only appends the hash to a small ring (a few bytecodes, so it
+ * inlines into L1's hit path), and the ring is drained into the counters when it fills or before
+ * anything reads the sketch (`frequency`, `resets`, `reset`, `byteLength`). Every read therefore sees
+ * exactly the counters an unbuffered sketch would have (same increments, same order, same aging
+ * points): the policy's decisions do not change, only when the arithmetic runs. Caffeine buffers
+ * reads the same way (its read buffer), but lossily; this one loses nothing. Draining 64 updates in
+ * one loop also lets the CPU overlap their memory accesses.
+ *
  * Optional doorkeeper (TinyLFU paper, §3.4.2): a Bloom filter that absorbs a key's first sighting,
  * so one-hit wonders never reach the counters. Off by default (it helps mostly on very large,
  * scan-heavy traces); when on, `frequency` adds 1 for a key the doorkeeper has seen.
@@ -27,6 +35,8 @@ const HALVE_MASK = 0x77777777
  * (already avalanched by hashKey) pick the block.
  */
 const COUNTER_SPREAD = 0x9e3779b1 | 0
+/** Pending increments held before a drain (256 bytes). */
+const BUFFER_SIZE = 64
 
 export interface FrequencySketchOptions {
   /** Number of distinct keys the sketch should tell apart (the cache's entry capacity). */
@@ -38,7 +48,10 @@ export interface FrequencySketchOptions {
 }
 
 export class FrequencySketch {
-  private readonly table: Uint32Array
+  private readonly table: Int32Array
+  /** Hashes recorded but not yet counted: `buffer[0..pending)`, oldest first. */
+  private readonly buffer = new Int32Array(BUFFER_SIZE)
+  private pending = 0
   /** Mask selecting a block (4 words) index, pre-shifted: `(h & blockMask)` is a word offset. */
   private readonly blockMask: number
   private readonly door: Uint32Array | undefined
@@ -47,14 +60,13 @@ export class FrequencySketch {
   readonly sampleSize: number
   /** Increments since the last aging (decays with the counters, as in Caffeine). */
   private additions = 0
-  /** How many times the counters were halved (for tests and telemetry). */
-  resets = 0
+  private resetCount = 0
 
   constructor(options: FrequencySketchOptions) {
     const capacity = Math.max(1, Math.floor(options.capacity))
     // 16 counters per expected entry (2 words), rounded up to a power of two, at least one block.
     const words = Math.max(4, nextPowerOfTwo(capacity * 2))
-    this.table = new Uint32Array(words)
+    this.table = new Int32Array(words)
     this.blockMask = (words - 1) & ~3
     this.sampleSize = Math.max(16, Math.floor(options.sampleSize ?? 10 * capacity))
     if (options.doorkeeper === true) {
@@ -68,8 +80,15 @@ export class FrequencySketch {
     }
   }
 
+  /** How many times the counters were halved (for tests and telemetry). */
+  get resets(): number {
+    if (this.pending !== 0) this.drain()
+    return this.resetCount
+  }
+
   /** Estimated accesses of the key with this hash since the counters last aged (0..15, +1 with doorkeeper). */
   frequency(hash: number): number {
+    if (this.pending !== 0) this.drain()
     const block = hash & this.blockMask
     const h = Math.imul(hash, COUNTER_SPREAD)
     const t = this.table
@@ -84,22 +103,59 @@ export class FrequencySketch {
     return min
   }
 
-  /** Records one access. No allocation. */
+  /**
+   * Records one access (counted at the next drain, before any read can see the difference).
+   * No allocation; small enough to inline into a cache's hit path.
+   */
   increment(hash: number): void {
+    const n = this.pending
+    this.buffer[n] = hash
+    this.pending = n + 1
+    if (n === BUFFER_SIZE - 1) this.drain()
+  }
+
+  /** Counts every buffered access, oldest first, exactly as unbuffered increments would have. */
+  private drain(): void {
+    const n = this.pending
+    // Zeroed before the loop: an aging step inside it calls reset(), which must find nothing pending.
+    this.pending = 0
+    const buffer = this.buffer
+    for (let i = 0; i < n; i++) this.count(buffer[i])
+  }
+
+  /** One access into the counters: +1 on each of the key's four counters that is below 15. */
+  private count(hash: number): void {
     if (this.door !== undefined && !this.doorAdd(hash)) return
+    const t = this.table
     const block = hash & this.blockMask
     const h = Math.imul(hash, COUNTER_SPREAD)
-    // `|` (not `||`): all four rows must be updated.
-    const added =
-      this.incrementAt(block, (h >>> 18) & 28) |
-      this.incrementAt(block + 1, (h >>> 21) & 28) |
-      this.incrementAt(block + 2, (h >>> 24) & 28) |
-      this.incrementAt(block + 3, (h >>> 27) & 28)
+    // Branch-free saturating add: `inc` is 1 unless the counter is already 15.
+    let shift = (h >>> 18) & 28
+    let w = t[block]
+    let inc = ((((w >>> shift) & 15) + 1) >>> 4) ^ 1
+    t[block] = (w + (inc << shift)) | 0
+    let added = inc
+    shift = (h >>> 21) & 28
+    w = t[block + 1]
+    inc = ((((w >>> shift) & 15) + 1) >>> 4) ^ 1
+    t[block + 1] = (w + (inc << shift)) | 0
+    added |= inc
+    shift = (h >>> 24) & 28
+    w = t[block + 2]
+    inc = ((((w >>> shift) & 15) + 1) >>> 4) ^ 1
+    t[block + 2] = (w + (inc << shift)) | 0
+    added |= inc
+    shift = (h >>> 27) & 28
+    w = t[block + 3]
+    inc = ((((w >>> shift) & 15) + 1) >>> 4) ^ 1
+    t[block + 3] = (w + (inc << shift)) | 0
+    added |= inc
     if (added !== 0 && ++this.additions >= this.sampleSize) this.reset()
   }
 
   /** Halves every counter (and clears the doorkeeper): the sketch's aging step. */
   reset(): void {
+    if (this.pending !== 0) this.drain()
     const t = this.table
     let odd = 0
     for (let i = 0; i < t.length; i++) {
@@ -110,11 +166,12 @@ export class FrequencySketch {
     // Each odd counter lost half an increment in the halving; account for it as Caffeine does.
     this.additions = Math.max(0, (this.additions - (odd >>> 2)) >>> 1)
     if (this.door !== undefined) this.door.fill(0)
-    this.resets++
+    this.resetCount++
   }
 
   /** Forgets everything. */
   clear(): void {
+    this.pending = 0
     this.table.fill(0)
     if (this.door !== undefined) this.door.fill(0)
     this.additions = 0
@@ -123,14 +180,6 @@ export class FrequencySketch {
   /** Bytes held by the counters and the doorkeeper. */
   get byteLength(): number {
     return this.table.byteLength + (this.door?.byteLength ?? 0)
-  }
-
-  /** `shift` = 4 × the counter's position in the word (0, 4, …, 28). */
-  private incrementAt(word: number, shift: number): number {
-    const w = this.table[word]
-    if (((w >>> shift) & 15) === MAX_COUNT) return 0
-    this.table[word] = w + (1 << shift)
-    return 1
   }
 
   /** Two probes into the doorkeeper bitset. */
