@@ -129,6 +129,10 @@ const PROBATION = 1
 const PROTECTED = 2
 const FIRST_SLOT = 3
 const NONE = -1
+/** `sampleMatch` while the shadows are off: no masked hash equals it. */
+const NO_SAMPLE = -1
+/** Countdown start without a climber: large, but a small integer for V8 (never climbs). */
+const NO_CLIMBER_PERIOD = 1 << 30
 
 /**
  * `queue` holds a slot's queue id in its low 2 bits and this flag above them: one byte (one cache
@@ -178,7 +182,13 @@ export class L1Cache<V> implements L1Tier<V> {
   private readonly policy: L1PolicyOptions
   private readonly climber: HillClimber | undefined
   private samplePeriod: number
-  private sampleHits = 0
+  /**
+   * Requests left until the climber's next sample (a countdown: one decrement per request on the
+   * hit path instead of a hit counter and a sum). The sample's length so far is
+   * `samplePeriod - sampleLeft`, its hits that minus `sampleMisses`. Without a climber it only
+   * wraps around.
+   */
+  private sampleLeft = 0
   private sampleMisses = 0
   private windowShare: number
   private readonly protectedShare: number
@@ -197,8 +207,13 @@ export class L1Cache<V> implements L1Tier<V> {
   private shadows: ShadowCache[] = []
   private shadowWindows: number[] = []
   private shadowsOn = false
-  /** A key is in the shadow sample when bits 16.. of hash × SAMPLE_SPREAD are 0 under this mask (rate 1/(mask+1)). */
+  /**
+   * A key is in the shadow sample when hash × SAMPLE_SPREAD, under this mask (sampling bits 16 and
+   * up: (rate - 1) << 16, rate 1/rate), equals `sampleMatch`.
+   */
   private sampleMask = 0
+  /** 0 once the shadows run; -1 (matches no masked value) before, so the hit path tests one comparison, not two. */
+  private sampleMatch = NO_SAMPLE
   private sampledHits = 0
   private sampledRequests = 0
   private duelPeriod = 0
@@ -268,6 +283,7 @@ export class L1Cache<V> implements L1Tier<V> {
     }
     this.climber = adaptive ? new HillClimber(climberOptions) : undefined
     this.samplePeriod = this.samplePeriodFor(this.capacity)
+    this.sampleLeft = this.samplePeriod
     this.windowShare = climberOptions.initial
     this.protectedShare = this.policy.protectedShare ?? 0.8
     this.updateLimits()
@@ -319,20 +335,33 @@ export class L1Cache<V> implements L1Tier<V> {
    */
   get(key: string): V | undefined {
     const slot = this.index.get(key)
-    if (slot === undefined) {
-      this.recordMiss(key)
-      return undefined
-    }
+    if (slot === undefined) return this.recordMiss(key)
     this.counters.hits++
     const hash = this.hashes[slot]
     this.sketch.increment(hash)
     const q = this.queue[slot]
-    if (q > PROTECTED) this.firstUse(slot)
-    else this.touch(slot, q)
+    if (q === PROTECTED || q === WINDOW) {
+      // The common hit: move to the MRU end of its own queue (nothing to do if it is there already,
+      // as a hot key read repeatedly is). Written out here rather than via unlink/linkLast so
+      // the whole hit path stays within V8's inlining budget.
+      const prev = this.prev
+      const tail = prev[q]
+      if (tail !== slot) {
+        const next = this.next
+        const p = prev[slot]
+        const n = next[slot]
+        next[p] = n
+        prev[n] = p
+        next[tail] = slot
+        prev[slot] = tail
+        next[slot] = q
+        prev[q] = slot
+      }
+    } else this.promote(slot, q)
     if (this.ownerNext !== undefined) this.ownerTouch(slot)
-    this.sampleHits++
-    if (this.shadowsOn && (Math.imul(hash, SAMPLE_SPREAD) >>> 16 & this.sampleMask) === 0) this.shadowAccess(hash, 1)
-    if (this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
+    this.sampleLeft--
+    if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) === this.sampleMatch) this.shadowAccess(hash, 1)
+    if (this.sampleLeft <= 0) this.climb()
     return this.valueList[slot]
   }
 
@@ -457,6 +486,12 @@ export class L1Cache<V> implements L1Tier<V> {
     }
   }
 
+  /** A hit on a probation entry (promotes it) or on an unused prefetched one (its first use). */
+  private promote(slot: number, q: number): void {
+    if (q > PROTECTED) this.firstUse(slot)
+    else this.touch(slot, q)
+  }
+
   /** First real read of a prefetched entry: it now counts as a demand-loaded entry (window MRU). */
   private firstUse(slot: number): void {
     this.prefetchedResident--
@@ -469,15 +504,18 @@ export class L1Cache<V> implements L1Tier<V> {
     this.evictIfNeeded()
   }
 
-  private recordMiss(key: string): void {
+  /** A `get` miss: counted for the sketch (demand for a non-resident key), the climber and the shadows. */
+  private recordMiss(key: string): undefined {
     this.counters.misses++
     const hash = key === this.lastMissKey ? this.lastMissHash : hashKey(key)
     this.lastMissKey = key
     this.lastMissHash = hash
     this.sketch.increment(hash)
     this.sampleMisses++
-    if (this.shadowsOn && (Math.imul(hash, SAMPLE_SPREAD) >>> 16 & this.sampleMask) === 0) this.shadowAccess(hash, 0)
-    if (this.sampleHits + this.sampleMisses >= this.samplePeriod) this.climb()
+    this.sampleLeft--
+    if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) === this.sampleMatch) this.shadowAccess(hash, 0)
+    if (this.sampleLeft <= 0) this.climb()
+    return undefined
   }
 
   // ---- insertion and replacement ----------------------------------------------------------------
@@ -735,10 +773,11 @@ export class L1Cache<V> implements L1Tier<V> {
 
   /** One hill-climbing step on the hit rate since the previous step. */
   private climb(): void {
-    const hits = this.sampleHits
     const misses = this.sampleMisses
-    this.sampleHits = 0
+    const hits = this.samplePeriod - this.sampleLeft - misses
+    this.sampleLeft = this.samplePeriod
     this.sampleMisses = 0
+    if (this.climber === undefined) return
     // In LRU mode (full window) the real cache *is* the LRU shadow, and the small-window shadow
     // already tells, paired and low-noise, whether leaving helps: climbing would only wander.
     if (this.shadowsOn && this.windowShare === 1 && (this.policy.freezeAtLru ?? true)) return
@@ -758,14 +797,15 @@ export class L1Cache<V> implements L1Tier<V> {
     const windows = this.policy.shadowWindows ?? DEFAULT_SHADOW_WINDOWS
     this.shadows = windows.map((w) => new ShadowCache(sampled, w, this.sketch))
     this.shadowWindows = windows.slice()
-    this.sampleMask = rate - 1
+    this.sampleMask = (rate - 1) << 16
+    this.sampleMatch = 0
     this.shadowsOn = true
     // Warm the shadows with what the real cache holds (coldest first), so the first duel compares
     // warm caches; cold shadows would lose it by default and delay a needed jump by a period.
     for (const q of [PROBATION, PROTECTED, WINDOW]) {
       for (let slot = this.first(q); slot !== NONE; slot = this.after(slot)) {
         const hash = this.hashes[slot]
-        if ((Math.imul(hash, SAMPLE_SPREAD) >>> 16 & this.sampleMask) !== 0) continue
+        if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) !== 0) continue
         for (const shadow of this.shadows) shadow.access(hash)
       }
     }
@@ -810,7 +850,7 @@ export class L1Cache<V> implements L1Tier<V> {
     const decisive = bestHits - real > (this.policy.shadowDecisiveMargin ?? 0.1) * requests
     if ((decisive || streak >= (this.policy.shadowConfirm ?? 2)) && target !== this.windowShare) {
       this.climber!.jumpTo(target)
-      this.sampleHits = 0
+      this.sampleLeft = this.samplePeriod
       this.sampleMisses = 0
       this.resizeWindow(this.climber!.window)
     }
@@ -858,7 +898,7 @@ export class L1Cache<V> implements L1Tier<V> {
   }
 
   private samplePeriodFor(capacity: number): number {
-    if (this.climber === undefined) return Number.POSITIVE_INFINITY
+    if (this.climber === undefined) return NO_CLIMBER_PERIOD
     return this.policy.samplePeriod ?? Math.max(MIN_SAMPLE_PERIOD, 10 * capacity)
   }
 
@@ -910,7 +950,10 @@ export class L1Cache<V> implements L1Tier<V> {
     for (let slot = FIRST_SLOT; slot < this.fresh; slot++) if (this.keyList[slot] !== undefined) sketch.increment(this.hashes[slot])
     this.sketch = sketch
     for (const shadow of this.shadows) shadow.sketch = sketch
-    this.samplePeriod = this.samplePeriodFor(capacity)
+    // The sample in progress keeps its length so far and runs to the new period.
+    const period = this.samplePeriodFor(capacity)
+    this.sampleLeft += period - this.samplePeriod
+    this.samplePeriod = period
   }
 
   private first(q: number): number {
