@@ -173,7 +173,12 @@ export class L1Cache<V> implements L1Tier<V> {
   private queue: Uint8Array
   private hashes: Int32Array
   private sizes: Uint32Array
-  private versions: Float64Array
+  /**
+   * Versions are counters (the hierarchy's `nextVersion++`), so they start as 4-byte Uint32; the
+   * first version that is not an integer in 0..2^32-1 widens the array to Float64 for good
+   * (`storeVersion`). Saves 4 bytes per entry for the first four billion versions.
+   */
+  private versions: Uint32Array | Float64Array
   /** Slots never used yet start here; freed slots are threaded through `next` from `freeHead`. */
   private fresh = FIRST_SLOT
   private freeHead = NONE
@@ -268,7 +273,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.queue = new Uint8Array(n)
     this.hashes = new Int32Array(n)
     this.sizes = new Uint32Array(n)
-    this.versions = new Float64Array(n)
+    this.versions = new Uint32Array(n)
     for (let q = WINDOW; q <= PROTECTED; q++) {
       this.next[q] = q
       this.prev[q] = q
@@ -526,7 +531,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.keyList[slot] = key
     this.valueList[slot] = value
     this.sizes[slot] = bytes
-    this.versions[slot] = version
+    this.storeVersion(slot, version)
     this.hashes[slot] = hash
     this.totalBytes += bytes
     if (prefetched) {
@@ -550,7 +555,7 @@ export class L1Cache<V> implements L1Tier<V> {
     // Owner bytes come off at the old size, before `sizes` changes.
     if (this.ownerOf !== undefined) this.ownerRemove(slot)
     this.valueList[slot] = value
-    this.versions[slot] = version
+    this.storeVersion(slot, version)
     this.sizes[slot] = bytes
     this.totalBytes += bytes - old
     const q = this.queue[slot]
@@ -934,7 +939,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.queue = growUint8(this.queue, n)
     this.hashes = growInt32(this.hashes, n)
     this.sizes = growUint32(this.sizes, n)
-    const versions = new Float64Array(n)
+    const versions = this.versions instanceof Float64Array ? new Float64Array(n) : new Uint32Array(n)
     versions.set(this.versions)
     this.versions = versions
     if (this.ownerOf !== undefined) {
@@ -954,6 +959,11 @@ export class L1Cache<V> implements L1Tier<V> {
     const period = this.samplePeriodFor(capacity)
     this.sampleLeft += period - this.samplePeriod
     this.samplePeriod = period
+  }
+
+  private storeVersion(slot: number, version: Version): void {
+    if (version >>> 0 !== version && !(this.versions instanceof Float64Array)) this.versions = Float64Array.from(this.versions)
+    this.versions[slot] = version
   }
 
   private first(q: number): number {

@@ -59,6 +59,26 @@ describe("L1Cache basics", () => {
     expect(cache.versionOf("k")).toBe(v)
   })
 
+  it("stores versions in 4 bytes until one needs 8, then keeps every version exactly", () => {
+    const evicted: number[] = []
+    const cache = new L1Cache<number>({ maxBytes: 1e6, maxEntries: 1500, onEvict: (_k, _v, _b, version) => void evicted.push(version) })
+    const small = cache.footprint().slotArrayBytes
+    cache.set("u32max", 1, 1, 2 ** 32 - 1)
+    expect(cache.footprint().slotArrayBytes).toBe(small) // still Uint32
+    expect(cache.versionOf("u32max")).toBe(2 ** 32 - 1)
+    const odd = [2 ** 32, -5, 1.5, 2 ** 53 - 1]
+    odd.forEach((v, i) => cache.set(`odd${i}`, i, 1, v))
+    expect(cache.footprint().slotArrayBytes).toBe(small + 4 * cache.footprint().slots + 4 * 3) // widened to Float64
+    expect(cache.versionOf("u32max")).toBe(2 ** 32 - 1)
+    odd.forEach((v, i) => expect(cache.versionOf(`odd${i}`)).toBe(v))
+    // Growth past 1024 slots keeps the wide array and its values; eviction reports them exactly.
+    for (let i = 0; i < 2000; i++) cache.set(`k${i}`, i, 1, 2 ** 40 + i)
+    expect(cache.footprint().slots).toBe(1501)
+    expect(cache.versionOf("k1999")).toBe(2 ** 40 + 1999)
+    expect(evicted.length).toBeGreaterThan(0)
+    expect(evicted.every((v) => v === 2 ** 32 - 1 || odd.includes(v) || (v >= 2 ** 40 && Number.isInteger(v)))).toBe(true)
+  })
+
   it("a replacement keeps its slot, its size accounting, and evicts nothing", () => {
     const { cache, evicted } = cacheWithLog<string>({ maxBytes: 100, maxEntries: 4 })
     for (const k of ["a", "b", "c", "d"]) cache.set(k, k, 10, 1)

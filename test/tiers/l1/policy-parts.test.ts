@@ -55,6 +55,29 @@ describe("FrequencySketch", () => {
     expect(s.frequency(h)).toBe(0) // counter 1 halved to 0, doorkeeper cleared
   })
 
+  it("buffers increments without changing a single read: same estimates and agings as counting each at once", () => {
+    // Reference: the documented semantics (four counters per key, saturating at 15, halved after
+    // sampleSize counted increments), computed naively per key here.
+    const sampleSize = 300
+    const s = new FrequencySketch({ capacity: 64, sampleSize })
+    let x = 11
+    const hashes = Array.from({ length: 40 }, (_, i) => hashKey(`b${i}`))
+    const oracle = new FrequencySketch({ capacity: 64, sampleSize })
+    for (let i = 0; i < 5000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0
+      const h = hashes[(x >>> 8) % hashes.length]
+      s.increment(h)
+      oracle.increment(h)
+      // Reading `oracle` after every increment drains its buffer at once: the unbuffered behaviour.
+      oracle.frequency(h)
+      // Read `s` only now and then, so its buffer holds up to its full length between reads.
+      if (i % 97 === 0) for (const k of hashes) expect(s.frequency(k)).toBe(oracle.frequency(k))
+    }
+    expect(s.resets).toBe(oracle.resets)
+    expect(s.resets).toBeGreaterThan(10)
+    for (const k of hashes) expect(s.frequency(k)).toBe(oracle.frequency(k))
+  })
+
   it("keeps estimates of distinct keys mostly separate (count-min over-estimates only)", () => {
     const s = new FrequencySketch({ capacity: 512, sampleSize: 1e9 })
     for (let i = 0; i < 512; i++) for (let j = 0; j < (i % 4); j++) s.increment(hashKey(`k${i}`))
