@@ -22,8 +22,11 @@
  *   (agent sessions) thus run as LRU, loops and skewed popularity as frequency-biased W-TinyLFU,
  *   mixed ones in between (bench/results/hitratio.md).
  *
- * Costs: a hit updates 4 sketch counters and a few links; if its key is in the shadow sample
- * (every key below 256 entries, ~128/capacity of them above) it also runs the three shadows.
+ * Costs: a hit is a Map lookup, a relink (none if the entry is already its queue's MRU), an append
+ * to the sketch's increment buffer (the 4 counters are updated in batches of 64, same result) and
+ * a countdown; if its key is in the shadow sample (every key below 256 entries, ~128/capacity of
+ * them above) it also runs the three shadows. The hot case is written out in `get` so the whole
+ * path fits V8's inlining budget.
  *
  * Optional features cost nothing unless configured: prefetched entries (`set(..., { prefetched })`)
  * and per-owner byte accounting with quotas (`owners`).
