@@ -331,6 +331,19 @@ describe("L1Cache adaptivity", () => {
     return { l1: cache.counters.hits / keys.length, lru: lruHits / keys.length }
   }
 
+  it("takes a climber sample after exactly samplePeriod requests, hits and misses alike", () => {
+    const cache = new L1Cache<number>({ maxBytes: 100, maxEntries: 100, policy: { samplePeriod: 10, shadows: false, window: 0.25 } })
+    cache.set("a", 1, 1, 1)
+    for (let i = 0; i < 6; i++) cache.get("a")
+    for (let i = 0; i < 3; i++) cache.get(`missing${i}`)
+    expect(cache.window).toBe(0.25) // 9 requests: no sample yet
+    cache.get("a")
+    // The first sample steps the window up by the climber's step (0.0625).
+    expect(cache.window).toBe(0.3125)
+    for (let i = 0; i < 9; i++) cache.get("a")
+    expect(cache.window).toBe(0.3125)
+  })
+
   it("follows recency like LRU when recency is all there is (sliding working set)", () => {
     // Each phase works on a fresh set of 80 keys, visited randomly; the old set never returns.
     const next = rng(3)
