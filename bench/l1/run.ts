@@ -15,6 +15,7 @@
  */
 import { spawnSync } from "node:child_process"
 import { writeFileSync } from "node:fs"
+import { loadavg } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { repoRoot } from "../../src/traces/read-trace.js"
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
       node: process.version,
       date: new Date().toISOString(),
       note: "timings from a shared 2-core machine: noisy; latency percentiles are of 1000-get batch means",
+      /** 1/5/15-minute load averages at the end of the run: above ~2 on this 2-core VM, p99s are other processes' preemptions. */
+      loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
     },
     latency,
     allocation: alloc,
