@@ -10,6 +10,11 @@
  * - new entries enter a small LRU *window*;
  * - entries leaving the window are *candidates* for the main area, a segmented LRU of
  *   *probation* and *protected* (80 % of main); a probation hit promotes to protected;
+ * - recency is kept by CLOCK (second chance) by default, not by relinking on every hit: a hit sets
+ *   a referenced bit in the entry's queue byte; the window drain, the protected demotion and
+ *   victim selection move referenced entries to their queue's MRU end (clearing the bit) before
+ *   taking the coldest, and a referenced probation entry is promoted when eviction reaches it
+ *   (lazy promotion, as S3-FIFO). `recency: "lru"` keeps the exact segmented LRU;
  * - when space is needed, the candidate duels the probation LRU *victim*: a count-min sketch
  *   (4-bit counters, aged by halving) estimates both keys' recent popularity and the less popular
  *   one leaves ("rejected" when it is the candidate);
@@ -22,10 +27,11 @@
  *   (agent sessions) thus run as LRU, loops and skewed popularity as frequency-biased W-TinyLFU,
  *   mixed ones in between (bench/results/hitratio.md).
  *
- * Costs: a hit is a Map lookup, a relink (none if the entry is already its queue's MRU), an append
- * to the sketch's increment buffer (the 4 counters are updated in batches of 64, same result) and
- * a countdown; if its key is in the shadow sample (every key below 256 entries, ~128/capacity of
- * them above) it also runs the three shadows. The hot case is written out in `get` so the whole
+ * Costs: a hit is a Map lookup, one byte write (the referenced bit; in "lru" mode a relink instead,
+ * none if the entry is already its queue's MRU), an append to the sketch's increment buffer (the 4
+ * counters are updated in batches of 64, same result) and a countdown (which also yields the hit
+ * count: `counters.hits` is derived, not incremented); if its key is in the shadow sample (every
+ * key below 256 entries, ~128/capacity of them above) it also runs the three shadows. The hot case is written out in `get` so the whole
  * path fits V8's inlining budget.
  *
  * Optional features cost nothing unless configured: prefetched entries (`set(..., { prefetched })`)
@@ -226,7 +232,7 @@ export class L1Cache<V> implements L1Tier<V> {
   private sampleMisses = 0
   private windowShare: number
   private readonly protectedShare: number
-  /** Second-chance recency in window and protected (`recency: "clock"`) instead of exact LRU relinking. */
+  /** Second-chance recency with lazy promotion (`recency: "clock"`) instead of exact LRU relinking. */
   private readonly clock: boolean
   /** Queue limits, derived from the shares; kept in both units because either bound may bind. */
   private windowMaxEntries = 0
