@@ -43,7 +43,7 @@ export interface PrefetchEngineOptions {
   readonly accuracyTarget?: number
   /** Throttle each predicting model (agent / kind / stride) of a kind on its own accuracy too. Default true. */
   readonly sourceThrottle?: boolean
-  /** Final accuracy (used before eviction) below which a model’s own threshold rises. Default 0.65. */
+  /** Final accuracy (used before eviction) below which a model’s own threshold rises. Default 0.5. */
   readonly sourceAccuracyTarget?: number
   /** Outcomes needed before an agent's own record replaces its kind's. Default 16. */
   readonly minSamples?: number
@@ -99,7 +99,7 @@ export function resolveEngineOptions(o: PrefetchEngineOptions): ResolvedOptions 
     accuracyTarget: o.accuracyTarget ?? 0.8,
     minSamples: Math.max(1, o.minSamples ?? 16),
     sourceThrottle: o.sourceThrottle ?? true,
-    sourceAccuracyTarget: o.sourceAccuracyTarget ?? 0.65,
+    sourceAccuracyTarget: o.sourceAccuracyTarget ?? 0.5,
     hitTiers: o.hitTiers ?? ["l1"],
     defaultKind: o.defaultKind ?? "default",
     maxKinds: Math.max(1, o.maxKinds ?? 64),
