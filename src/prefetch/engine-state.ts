@@ -10,6 +10,9 @@ import { PrefetchCounters } from "./prefetch-metrics.js"
 import { SeenFilter } from "./seen-filter.js"
 import { StrideDetector } from "./stride-detector.js"
 
+/** Index of each prediction source in the per-source arrays. */
+export const SOURCE_INDEX: Readonly<Record<PredictionSource, number>> = { agent: 0, kind: 1, stride: 2 }
+
 /** A kind's shared model and track record. */
 export class KindState {
   readonly precision = new AccuracyWindow()
@@ -20,12 +23,22 @@ export class KindState {
   /** Demand accesses by the kind's agents, and the access count at its last outcome (for the probe). */
   accesses = 0
   lastOutcomeAt = 0
+  /**
+   * The same throttle per predicting model (indexed by SOURCE_INDEX): a model whose prefetches go
+   * unused — typically stride continuations past the end of a run — is held to a higher threshold
+   * without starving the kind's accurate models.
+   */
+  readonly sourceAccuracy = [new AccuracyWindow(), new AccuracyWindow(), new AccuracyWindow()]
+  readonly sourceThreshold: Float64Array
+  /** Candidates each model had dropped by its threshold since its last outcome (for the probe). */
+  readonly sourceBlocked = new Float64Array(3)
   constructor(
     readonly name: string,
     readonly table: ContextTable,
     baseThreshold: number,
   ) {
     this.threshold = baseThreshold
+    this.sourceThreshold = new Float64Array(3).fill(baseThreshold)
   }
 }
 

@@ -2,8 +2,11 @@
  * The prefetch engine: learns each agent's key sequence online and says what to prefetch next.
  *
  * Per demand access (`observe`) it
- *  1. settles outcomes: a pending prefetch of this key is now "used"; the agent's expired pending
- *     prefetches are "unused"; the agent's shadow predictions are verified (PredictionLedger);
+ *  1. settles outcomes: a pending prefetch of this key is now "used" (so is a copy waiting past its
+ *     window, if this demand hit it); the agent's prefetches past their useful window count as
+ *     window misses for the throttle, and their completed copies wait for a late demand
+ *     (waiting-prefetches.ts) until evicted; the agent's shadow predictions are verified
+ *     (PredictionLedger);
  *  2. updates the models: the agent's own order-1..k Markov table, its kind's shared workflow
  *     n-gram table (same contexts, shared by every agent of the kind), and the stride detector —
  *     all over interned, agent-templated key ids;
@@ -11,7 +14,9 @@
  *     `lookahead` steps deep, plus stride continuations; keeps those above the agent's threshold;
  *  4. gates (the throttle): returns them only when the agent's recent shadow precision (or its
  *     kind's, for a new agent) is at least `gateTarget`. The threshold itself rises while the real
- *     accuracy of issued prefetches is below `accuracyTarget` and relaxes when it recovers.
+ *     accuracy of issued prefetches (used within the window) is below `accuracyTarget` and relaxes
+ *     when it recovers; and each model of a kind (agent / kind / stride) has its own threshold,
+ *     driven by its final outcomes (used before eviction or not) against `sourceAccuracyTarget`.
  *
  * The engine is synchronous and does no I/O. The caller (Prefetcher, or the offline simulator)
  * checks residency, applies the budget, issues the loads and reports back through
@@ -21,7 +26,7 @@ import type { PrefetchStats } from "../api.js"
 import type { AccuracyWindow } from "./accuracy-window.js"
 import { generaliseKey, instantiateKey, isAgentTemplate } from "./agent-template.js"
 import { ContextTable, contextHash, type SuccessorGuess } from "./context-table.js"
-import { AgentState, KindState, type Pending } from "./engine-state.js"
+import { AgentState, KindState, SOURCE_INDEX, type Pending } from "./engine-state.js"
 import { resolveEngineOptions, type Prediction, type PredictionSource, type PrefetchEngineOptions, type ResolvedOptions, type ServedBy } from "./engine-options.js"
 import { KeyInterner } from "./key-interner.js"
 import { formatNumberedKey } from "./numbered-key.js"
@@ -29,6 +34,7 @@ import { PredictionLedger } from "./prediction-ledger.js"
 import { SeenFilter } from "./seen-filter.js"
 import { PrefetchCounters, toPrefetchStats } from "./prefetch-metrics.js"
 import { StrideDetector, type StrideGuess } from "./stride-detector.js"
+import { WaitingPrefetches, type WaitingPrefetch } from "./waiting-prefetches.js"
 
 export type { Prediction, PredictionSource, PrefetchEngineOptions, ServedBy } from "./engine-options.js"
 
@@ -58,6 +64,8 @@ export class PrefetchEngine {
   private readonly agents = new Map<string, AgentState>()
   private readonly kinds = new Map<string, KindState>()
   private readonly pending = new Map<string, Pending>()
+  /** Completed prefetches past their useful window, still resident and unread. */
+  private readonly waiting: WaitingPrefetches
   private readonly global = new PrefetchCounters()
   private readonly bySource: Record<PredictionSource, { issued: number; used: number }> = {
     agent: { issued: 0, used: 0 },
@@ -76,6 +84,7 @@ export class PrefetchEngine {
 
   constructor(options: PrefetchEngineOptions = {}) {
     this.opts = resolveEngineOptions(options)
+    this.waiting = new WaitingPrefetches(this.opts.waitingLimit)
     this.hitTier = { l1: false, l2: false, l3: false, load: false, miss: false }
     for (const t of this.opts.hitTiers) this.hitTier[t] = true
   }
@@ -128,8 +137,12 @@ export class PrefetchEngine {
     // 1. Outcomes.
     const p = this.pending.get(key)
     if (p !== undefined && !p.resolved) {
-      if (isWrite) this.resolveUnused(p)
+      if (isWrite) this.resolveUnused(p, "overwritten")
       else this.resolveUsed(p, hit && p.completed)
+    } else if (this.waiting.size !== 0) {
+      const w = this.waiting.take(key)
+      // A late demand that hits used the waiting copy; one that misses proves it was gone.
+      if (w !== undefined) this.settleWaiting(w, !isWrite && hit, isWrite ? "overwritten" : "other")
     }
     if (!hit) {
       agent.counters.misses++
@@ -170,6 +183,7 @@ export class PrefetchEngine {
     const stemOfId = this.interner.stemOf(id)
     agent.shapes[1] = agent.shapes[0]
     agent.shapes[0] = stemOfId >= 0 ? stemOfId | SHAPE_STEM_BIT : id
+    if (this.opts.sourceThrottle) this.applySourceThresholds(agent.kind)
     if (this.candCount === 0) return NO_PREDICTIONS
     const out = this.topCandidates(agentId)
     for (const pr of out) {
@@ -334,6 +348,31 @@ export class PrefetchEngine {
     return out
   }
 
+  /** Drops the candidates below their model's own throttled threshold (in place, order kept). */
+  private applySourceThresholds(kind: KindState): void {
+    const t = kind.sourceThreshold
+    let kept = 0
+    for (let i = 0; i < this.candCount; i++) {
+      const s = SOURCE_INDEX[this.candSource[i]]
+      if (this.candConf[i] < t[s]) {
+        // The probe: a model held back this many times without any outcome gets a step back.
+        if (++kind.sourceBlocked[s] >= RELAX_EVERY) {
+          kind.sourceBlocked[s] = 0
+          t[s] = Math.max(this.opts.threshold, t[s] - THRESHOLD_STEP)
+        }
+        continue
+      }
+      if (kept !== i) {
+        this.candKeys[kept] = this.candKeys[i]
+        this.candConf[kept] = this.candConf[i]
+        this.candSource[kept] = this.candSource[i]
+        this.candBytes[kept] = this.candBytes[i]
+      }
+      kept++
+    }
+    this.candCount = kept
+  }
+
   private recordPrecision(agent: AgentState, correct: boolean): void {
     agent.precision.record(correct)
     agent.kind.precision.record(correct)
@@ -343,10 +382,24 @@ export class PrefetchEngine {
   private recordAccuracy(agent: AgentState, used: boolean): void {
     agent.lastOutcomeAt = agent.accesses
     agent.accuracy.record(used)
-    agent.kind.accuracy.record(used)
-    agent.kind.lastOutcomeAt = agent.kind.accesses
+    const kind = agent.kind
+    kind.accuracy.record(used)
+    kind.lastOutcomeAt = kind.accesses
     agent.threshold = this.adjust(agent.threshold, agent.accuracy)
-    agent.kind.threshold = this.adjust(agent.kind.threshold, agent.kind.accuracy)
+    kind.threshold = this.adjust(kind.threshold, kind.accuracy)
+  }
+
+  /**
+   * The per-model throttle learns from final outcomes (used at any time before eviction, or not),
+   * not from the useful window: a model whose copies are read late but read (long-range shared
+   * keys in a large cache) is not held back, one whose copies are evicted unread is.
+   */
+  private recordSourceOutcome(kind: KindState, source: PredictionSource, used: boolean): void {
+    if (!this.opts.sourceThrottle) return
+    const s = SOURCE_INDEX[source]
+    kind.sourceAccuracy[s].record(used)
+    kind.sourceBlocked[s] = 0
+    kind.sourceThreshold[s] = this.adjust(kind.sourceThreshold[s], kind.sourceAccuracy[s], this.opts.sourceAccuracyTarget)
   }
 
   /**
@@ -354,9 +407,9 @@ export class PrefetchEngine {
    * accuracy is below target and one step down (never below the base) while it is at or above.
    * Accuracy then settles near the target with as much coverage as that target allows.
    */
-  private adjust(threshold: number, w: AccuracyWindow): number {
+  private adjust(threshold: number, w: AccuracyWindow, target = this.opts.accuracyTarget): number {
     if (w.samples < this.opts.minSamples) return threshold
-    if (w.rate < this.opts.accuracyTarget) return Math.min(THRESHOLD_CEILING, threshold + THRESHOLD_STEP)
+    if (w.rate < target) return Math.min(THRESHOLD_CEILING, threshold + THRESHOLD_STEP)
     return Math.max(this.opts.threshold, threshold - THRESHOLD_STEP)
   }
 
@@ -375,6 +428,7 @@ export class PrefetchEngine {
       kind.threshold = Math.max(this.opts.threshold, kind.threshold - THRESHOLD_STEP)
       kind.lastOutcomeAt = kind.accesses
     }
+
   }
 
   private resolveUsed(p: Pending, timely: boolean): void {
@@ -390,25 +444,72 @@ export class PrefetchEngine {
     inc(p.agent.kind.counters)
     inc(this.global)
     this.recordAccuracy(p.agent, true)
+    this.recordSourceOutcome(p.agent.kind, p.source, true)
   }
 
-  private resolveUnused(p: Pending): void {
+  private resolveUnused(p: Pending, reason: UnusedReason = "other"): void {
     p.resolved = true
     this.opts.onOutcome?.(p.key, p.agent.id, p.source, false)
     if (this.pending.get(p.key) === p) this.pending.delete(p.key)
-    const wasted = p.completed ? p.bytes : 0
-    for (const c of [p.agent.counters, p.agent.kind.counters, this.global]) {
-      c.unused++
-      c.wastedBytes += wasted
-    }
+    countUnused([p.agent.counters, p.agent.kind.counters, this.global], p.completed ? p.bytes : 0, reason)
     if (!p.agent.ended) this.recordAccuracy(p.agent, false)
+    this.recordSourceOutcome(p.agent.kind, p.source, false)
+  }
+
+  /**
+   * Moves a completed, unread prefetch to the waiting set (its copy is still in the cache): it is
+   * no longer the agent's pending work, but a later demand hit still counts it used.
+   */
+  private toWaiting(p: Pending): void {
+    p.resolved = true
+    if (this.pending.get(p.key) === p) this.pending.delete(p.key)
+    const pushedOut = this.waiting.add({
+      key: p.key,
+      kind: p.agent.kind,
+      agentId: p.agent.id,
+      source: p.source,
+      bytes: p.bytes,
+      counters: [p.agent.counters, p.agent.kind.counters, this.global],
+    })
+    if (pushedOut !== undefined) this.settleWaiting(pushedOut, false, "other")
+  }
+
+  private settleWaiting(w: WaitingPrefetch, used: boolean, reason: UnusedReason): void {
+    this.opts.onOutcome?.(w.key, w.agentId, w.source, used)
+    this.recordSourceOutcome(w.kind, w.source, used)
+    if (!used) {
+      countUnused(w.counters, w.bytes, reason)
+      return
+    }
+    this.bySource[w.source].used++
+    for (const c of w.counters) {
+      c.used++
+      c.timely++
+      c.usedAfterWindow++
+    }
+  }
+
+  /**
+   * The useful window of `p` passed without a demand: the throttle counts a failure now (it needs
+   * prompt feedback). A completed copy then waits for a late demand; an incomplete one is dropped.
+   */
+  private expire(p: Pending): void {
+    p.agent.counters.windowMisses++
+    p.agent.kind.counters.windowMisses++
+    this.global.windowMisses++
+    if (!p.completed || this.opts.waitingLimit === 0) {
+      this.resolveUnused(p)
+      return
+    }
+    this.recordAccuracy(p.agent, false)
+    this.toWaiting(p)
   }
 
   private expirePending(agent: AgentState, now: number): void {
     const q = agent.pending
     while (agent.pendingHead < q.length && (q[agent.pendingHead].resolved || q[agent.pendingHead].deadline < now)) {
       const p = q[agent.pendingHead++]
-      if (!p.resolved) this.resolveUnused(p)
+      if (!p.resolved) this.expire(p)
     }
     // Compact once the consumed prefix dominates (amortised O(1)).
     if (agent.pendingHead > 32 && agent.pendingHead * 2 > q.length) {
@@ -417,7 +518,11 @@ export class PrefetchEngine {
     }
   }
 
-  /** True when a prefetch of `key` is issued and not yet resolved (callers dedupe with this). */
+  /**
+   * True when a prefetch of `key` is issued and not yet resolved (callers dedupe with this). A copy
+   * waiting past its window is not pending: it is resident (callers skip resident keys anyway),
+   * and if the cache dropped it without telling us it may be prefetched again.
+   */
   isPending(key: string): boolean {
     return this.pending.has(key)
   }
@@ -426,6 +531,9 @@ export class PrefetchEngine {
   recordIssued(agentId: string, key: string, bytes: number, source: PredictionSource = "agent"): void {
     const agent = this.agents.get(agentId)
     if (agent === undefined || this.pending.has(key)) return
+    // Issued again while a copy was waiting: the caller found it not resident, so it was evicted unreported.
+    const stale = this.waiting.size !== 0 ? this.waiting.take(key) : undefined
+    if (stale !== undefined) this.settleWaiting(stale, false, "evicted")
     this.bySource[source].issued++
     const p: Pending = { key, source, agent, bytes, deadline: agent.accesses + this.opts.usefulWindow, completed: false, resolved: false }
     this.pending.set(key, p)
@@ -440,7 +548,7 @@ export class PrefetchEngine {
     const p = this.pending.get(key)
     if (p === undefined || p.resolved) return
     if (!loaded) {
-      this.resolveUnused(p)
+      this.resolveUnused(p, "other")
       return
     }
     p.completed = true
@@ -450,13 +558,21 @@ export class PrefetchEngine {
   /** The prefetched copy of `key` left the cache; if it was never demanded it was wasted. */
   recordEvicted(key: string): void {
     const p = this.pending.get(key)
-    if (p !== undefined && p.completed && !p.resolved) this.resolveUnused(p)
+    if (p !== undefined) {
+      if (p.completed && !p.resolved) this.resolveUnused(p, "evicted")
+      return
+    }
+    if (this.waiting.size === 0) return
+    const w = this.waiting.take(key)
+    if (w !== undefined) this.settleWaiting(w, false, "evicted")
   }
 
   /**
-   * Ends an agent: its unresolved prefetches count as unused, its model and history are released
-   * (its kind's shared model keeps what it learnt). Returns the keys of its unresolved prefetches so
-   * the scheduler can cancel any still in flight.
+   * Ends an agent: its model and history are released (its kind's shared model keeps what it
+   * learnt). Its completed prefetches of shared keys stay resident for any agent to use, so they
+   * wait (as past their window); the others — still in flight, or of its own private keys, which
+   * end with it — count as unused. Returns the keys of those so the caller can cancel any still in
+   * flight.
    */
   endAgent(agentId: string): string[] {
     const agent = this.agents.get(agentId)
@@ -465,7 +581,10 @@ export class PrefetchEngine {
     const open: string[] = []
     for (let i = agent.pendingHead; i < agent.pending.length; i++) {
       const p = agent.pending[i]
-      if (!p.resolved) {
+      if (p.resolved) continue
+      if (p.completed && this.opts.waitingLimit > 0 && !isPrivateTo(p.key, agentId)) {
+        this.toWaiting(p)
+      } else {
         open.push(p.key)
         this.resolveUnused(p)
       }
@@ -509,6 +628,14 @@ export class PrefetchEngine {
     return { threshold: this.thresholdOf(a), gateOpen: this.gateOpen(a), precision: a.precision.rate }
   }
 
+  /** A kind's threshold and each model's own throttled threshold (for tests and reports). */
+  kindThrottle(kind: string): { threshold: number; sources: Record<PredictionSource, number> } | undefined {
+    const k = this.kinds.get(kind)
+    if (k === undefined) return undefined
+    const t = k.sourceThreshold
+    return { threshold: k.threshold, sources: { agent: t[SOURCE_INDEX.agent], kind: t[SOURCE_INDEX.kind], stride: t[SOURCE_INDEX.stride] } }
+  }
+
   /**
    * Fixed model bytes per agent: the context table, the stride detector, the history and the
    * shadow ledger ring. (Pending prefetches are bounded separately by the scheduler's budget.)
@@ -539,3 +666,20 @@ export class PrefetchEngine {
 }
 
 const NO_PREDICTIONS: readonly Prediction[] = Object.freeze([])
+
+/** Why an issued prefetch went unused, for the breakdown counters. */
+type UnusedReason = "evicted" | "overwritten" | "other"
+
+function countUnused(counters: readonly PrefetchCounters[], wastedBytes: number, reason: UnusedReason): void {
+  for (const c of counters) {
+    c.unused++
+    c.wastedBytes += wastedBytes
+    if (reason === "evicted") c.unusedEvicted++
+    else if (reason === "overwritten") c.unusedOverwritten++
+  }
+}
+
+/** True for `<agentId>:…` keys (they are invalidated when the agent ends). */
+function isPrivateTo(key: string, agentId: string): boolean {
+  return key.length > agentId.length && key.charCodeAt(agentId.length) === 58 && key.startsWith(agentId)
+}
