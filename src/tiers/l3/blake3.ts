@@ -8,8 +8,8 @@
  *   module is imported; `openL3` awaits {@link blake3Ready}, so a store never hashes on the slow
  *   path after it is open);
  * - if WASM cannot load (no WebAssembly, instantiation refused by a policy, …), @noble stays.
- * Both compute standard BLAKE3 (test/tiers/l3/blake3.test.ts checks they agree, including on the
- * official test vectors), so hashes already on disk stay valid whichever backend wrote them.
+ * Both compute standard BLAKE3 (test/tiers/l3/blake3.test.ts checks they agree, and on published
+ * digests), so hashes already on disk stay valid whichever backend wrote them.
  */
 import { blake3 } from "@noble/hashes/blake3.js"
 import { createBLAKE3, type IHasher } from "hash-wasm"
