@@ -6,7 +6,8 @@
  * Measures, for ~4 KiB agent-state JSON values:
  * - L2 hit latency (get = SLRU bookkeeping + decompress) with pako, node:zlib and no compression,
  *   plus set latency and the compression ratio;
- * - L3 hit latency with a warm page cache (read + inflate + BLAKE3 verify), raw and deflated blobs;
+ * - L3 hit latency with a warm page cache (read + inflate + BLAKE3 verify), raw and deflated blobs,
+ *   with its breakdown (bench/l2l3/l3-hit.ts, also runnable alone);
  * - L3 put throughput at several concurrency levels, with the number of log fsyncs per put
  *   (group commit), and without fsync for reference.
  * Writes bench/results/l2l3.json (with machine facts and this command). Timings on a shared
@@ -17,17 +18,17 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { writeResults, RESULTS_DIR } from "../harness/results.js"
 import { L2Store, createPakoCompressor, createPakoOneShotCompressor, pakoCompressor, zlibCompressor } from "../../src/tiers/l2/index.js"
-import { blobPath, hashBytes, nodeFileSystem, openL3 } from "../../src/tiers/l3/index.js"
+import { openL3 } from "../../src/tiers/l3/index.js"
 import type { Compressor } from "../../src/types.js"
 import { serializedStates } from "./fixtures.js"
 import { LatencyRecorder, type OpLatency } from "./per-op.js"
+import { L3_TARGET_P95_US, benchL3Hits, describeL3Hits } from "./l3-hit.js"
 
 const quick = process.argv.includes("--quick")
 const outIndex = process.argv.indexOf("--out")
 const outDir = outIndex > 0 ? process.argv[outIndex + 1] : RESULTS_DIR
 
 const L2_TARGET_P95_US = 10
-const L3_TARGET_P95_US = 200
 const VALUES = 1000
 const values = serializedStates(VALUES)
 const rawBytes = values.reduce((n, v) => n + v.byteLength, 0)
@@ -108,59 +109,6 @@ function benchL2(configs: readonly { name: string; compressor: Compressor; thres
   }))
 }
 
-interface L3HitResult {
-  readonly config: string
-  /** null = never compresses. */
-  readonly compressThreshold: number | null
-  readonly blobBytes: number
-  readonly rawBytes: number
-  readonly get: OpLatency
-  readonly meetsGetP95Target: boolean
-}
-
-/** Components of an L3 hit (filled by benchL3Hits). */
-const breakdown = { read: new LatencyRecorder(), blake3: new LatencyRecorder() }
-
-/** L3 warm-cache hits for raw and deflated blobs, interleaved in rounds like L2. */
-async function benchL3Hits(configs: readonly { name: string; threshold: number }[]): Promise<L3HitResult[]> {
-  const dirs: string[] = []
-  try {
-    const runs = []
-    for (const c of configs) {
-      const dir = mkdtempSync(join(tmpdir(), "tiercache-bench-l3-"))
-      dirs.push(dir)
-      const l3 = await openL3({ dir, maxBytes: 1 << 30, compressThreshold: c.threshold })
-      await Promise.all(values.map((v, i) => l3.put(`k${i}`, v, i + 1)))
-      for (let i = 0; i < VALUES; i++) await l3.get(`k${i}`) // warm the page cache (and the JIT)
-      runs.push({ ...c, l3, get: new LatencyRecorder() })
-    }
-    const samples = quick ? 5_000 : 30_000
-    const visit = order(samples, VALUES, 7)
-    // The parts of a raw-blob hit, timed in the same rounds: the file read and the BLAKE3 check.
-    const rawDir = dirs[runs.findIndex((r) => r.threshold === Infinity)]
-    const blobFile = (i: number) => join(rawDir, blobPath(hashBytes(values[visit[i]])))
-    const blobFiles = Array.from({ length: samples }, (_, i) => blobFile(i))
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < runs.length; k++) {
-        const run = runs[(round + k) % runs.length]
-        await run.get.timeAsync((i) => run.l3.get(`k${visit[i]}`), (round * samples) / ROUNDS, samples / ROUNDS)
-      }
-      await breakdown.read.timeAsync((i) => nodeFileSystem.readFile(blobFiles[i], values[visit[i]].byteLength + 1), (round * samples) / ROUNDS, samples / ROUNDS)
-      breakdown.blake3.timeSync((i) => hashBytes(values[visit[i]]), (round * samples) / ROUNDS, samples / ROUNDS)
-    }
-    const results: L3HitResult[] = []
-    for (const run of runs) {
-      if (run.l3.counters.misses !== 0) throw new Error("L3 bench: unexpected misses")
-      const get = run.get.summary()
-      results.push({ config: run.name, compressThreshold: Number.isFinite(run.threshold) ? run.threshold : null, blobBytes: run.l3.bytes, rawBytes, get, meetsGetP95Target: get.p95Us < L3_TARGET_P95_US })
-      await run.l3.close()
-    }
-    return results
-  } finally {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-  }
-}
-
 interface PutThroughput {
   readonly concurrency: number
   readonly fsync: boolean
@@ -224,13 +172,9 @@ for (const r of l2) {
   )
 }
 
-const l3Hits = await benchL3Hits([
-  { name: "raw blobs", threshold: Infinity },
-  { name: "deflated blobs", threshold: 1024 }
-])
-const l3HitBreakdown = { blobRead: breakdown.read.summary(), blake3Verify: breakdown.blake3.summary() }
-console.log(`L3 hit parts: blob read p50 ${l3HitBreakdown.blobRead.p50Us} µs p95 ${l3HitBreakdown.blobRead.p95Us} µs | BLAKE3 of 4 KiB p50 ${l3HitBreakdown.blake3Verify.p50Us} µs p95 ${l3HitBreakdown.blake3Verify.p95Us} µs`)
-for (const r of l3Hits) console.log(`L3 ${r.config.padEnd(14)} get p50 ${r.get.p50Us} µs  p95 ${r.get.p95Us} µs  p99 ${r.get.p99Us} µs | blob bytes ${r.blobBytes}`)
+// L3 hits (and their breakdown) are measured by bench/l2l3/l3-hit.ts.
+const { l3Hits, l3HitBreakdown } = await benchL3Hits({ quick, valueCount: VALUES })
+for (const line of describeL3Hits({ l3Hits, l3HitBreakdown })) console.log(line)
 
 const n = quick ? 300 : 2000
 const l3Puts = [
