@@ -13,6 +13,8 @@ import { parseNumberedKey } from "./numbered-key.js"
 export interface KeyStem {
   readonly prefix: string
   readonly suffix: string
+  /** True when the stem holds the agent placeholder (its keys are private to each agent). */
+  readonly isTemplate: boolean
 }
 
 export class KeyInterner {
@@ -24,8 +26,12 @@ export class KeyInterner {
   private readonly padOfKey: number[] = []
   private readonly bytesOfKey: number[] = []
   private readonly templated: boolean[] = []
+  /** Coarse shape hash per key (every digit run collapsed), for behaviour signatures. */
+  private readonly shapeOfKey: number[] = []
   private readonly stemIds = new Map<string, number>()
   private readonly stems: KeyStem[] = []
+  /** Per stem: number → id of the key last interned with that number (for string-free stride lookups). */
+  private readonly byNumber: Map<number, number>[] = []
 
   /** The id of `key`, interning it (and parsing its number) on first sight. */
   intern(key: string): number {
@@ -45,20 +51,42 @@ export class KeyInterner {
       if (stem === undefined) {
         stem = this.stems.length
         this.stemIds.set(stemKey, stem)
-        this.stems.push({ prefix: parsed.prefix, suffix: parsed.suffix })
+        this.stems.push({ prefix: parsed.prefix, suffix: parsed.suffix, isTemplate: isAgentTemplate(parsed.prefix) || isAgentTemplate(parsed.suffix) })
+        this.byNumber.push(new Map())
       }
+      this.byNumber[stem].set(parsed.value, id)
       this.stemOfKey.push(stem)
       this.numberOfKey.push(parsed.value)
       this.padOfKey.push(parsed.padWidth)
     }
     this.bytesOfKey.push(0)
     this.templated.push(isAgentTemplate(key))
+    this.shapeOfKey.push(coarseShapeHash(key))
     return id
   }
 
   /** The id of `key` if it was interned, else -1 (never interns). */
   lookup(key: string): number {
     return this.ids.get(key) ?? -1
+  }
+
+  /**
+   * The id of the key `formatNumberedKey(stem.prefix, stem.suffix, value, padWidth)` would spell,
+   * or -1 when that key was never interned — without building the string.
+   */
+  numberedId(stemId: number, value: number, padWidth: number): number {
+    const id = this.byNumber[stemId].get(value)
+    if (id === undefined) return -1
+    // The formatted key keeps a zero-padded width only when the number is shorter than it.
+    const pad = padWidth > 1 && value >= 0 && value < 10 ** (padWidth - 1) ? padWidth : 0
+    return this.padOfKey[id] === pad ? id : this.lookupSlow(stemId, value, padWidth)
+  }
+
+  /** Two spellings of one number on one stem (`file-01`, `file-1`): fall back to the string. */
+  private lookupSlow(stemId: number, value: number, padWidth: number): number {
+    const s = this.stems[stemId]
+    const digits = padWidth > 0 ? String(value).padStart(padWidth, "0") : String(value)
+    return this.lookup(s.prefix + digits + s.suffix)
   }
 
   keyAt(id: number): string {
@@ -87,6 +115,16 @@ export class KeyInterner {
     return this.templated[id]
   }
 
+  /**
+   * A hash of the key with every run of digits collapsed to one symbol: `repo:p3:file-12` and
+   * `repo:p7:file-4` share a shape, `{agent}:task-2` and `{agent}:task-3` too. Behaviour
+   * signatures are built over shapes, so agents that do the same kind of work on different
+   * projects or items look alike.
+   */
+  shapeOf(id: number): number {
+    return this.shapeOfKey[id]
+  }
+
   /** Last size recorded for a key id (0 when never recorded). */
   bytesOf(id: number): number {
     return this.bytesOfKey[id]
@@ -99,4 +137,18 @@ export class KeyInterner {
   get size(): number {
     return this.keyOf.length
   }
+}
+
+/** FNV-1a over the key's characters, each digit run hashed as a single '#'. */
+function coarseShapeHash(key: string): number {
+  let h = 0x811c9dc5
+  let inDigits = false
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    const digit = c >= 48 && c <= 57
+    if (digit && inDigits) continue
+    inDigits = digit
+    h = Math.imul(h ^ (digit ? 35 : c), 0x01000193)
+  }
+  return h >>> 0
 }

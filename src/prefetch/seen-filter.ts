@@ -11,9 +11,14 @@ const BITS = 512
 const WORDS = BITS / 32
 
 export class SeenFilter {
-  private readonly words = new Uint32Array(WORDS)
+  private readonly words: Uint32Array
 
   static readonly byteSize = WORDS * 4
+
+  /** @param buffer where to live (default: own); `byteOffset` a multiple of 4 */
+  constructor(buffer?: ArrayBuffer, byteOffset = 0) {
+    this.words = buffer === undefined ? new Uint32Array(WORDS) : new Uint32Array(buffer, byteOffset, WORDS)
+  }
 
   add(id: number): void {
     const a = probe1(id)

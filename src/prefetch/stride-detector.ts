@@ -27,17 +27,29 @@ export interface StrideGuess {
   confirmations: number
 }
 
+/** Layout of the detector's two arrays: doubles [last × STREAMS, delta × STREAMS, lastUse × STREAMS], ints [stem, confirmations, context] × STREAMS. */
+const LAST = 0
+const DELTA = STREAMS
+const LAST_USE = 2 * STREAMS
+const STEM = 0
+const CONFIRMATIONS = STREAMS
+const CONTEXT = 2 * STREAMS
+
 export class StrideDetector {
-  private readonly stems = new Int32Array(STREAMS).fill(-1)
-  private readonly last = new Float64Array(STREAMS)
-  private readonly delta = new Float64Array(STREAMS)
-  private readonly confirmations = new Uint8Array(STREAMS)
-  private readonly lastUse = new Uint32Array(STREAMS)
-  private readonly contexts = new Int32Array(STREAMS)
+  private readonly f: Float64Array
+  private readonly i: Int32Array
   private clock = 0
 
   /** Exact bytes held by the detector's arrays. */
-  static readonly byteSize = STREAMS * (4 + 8 + 8 + 1 + 4 + 4)
+  static readonly byteSize = STREAMS * 3 * 8 + STREAMS * 3 * 4
+
+  /** @param buffer where to live (default: own); `byteOffset` a multiple of 8 */
+  constructor(buffer?: ArrayBuffer, byteOffset = 0) {
+    const b = buffer ?? new ArrayBuffer(StrideDetector.byteSize)
+    this.f = new Float64Array(b, byteOffset, STREAMS * 3)
+    this.i = new Int32Array(b, byteOffset + STREAMS * 3 * 8, STREAMS * 3)
+    this.clear()
+  }
 
   /**
    * Feeds one access (stem id, number) with an opaque caller `context` to remember for the stream.
@@ -47,52 +59,53 @@ export class StrideDetector {
    * confirmed stride (so `out.last + out.delta` is the predicted next number).
    */
   observe(stem: number, value: number, out: StrideGuess, context = 0): boolean {
+    const f = this.f
+    const n = this.i
     this.clock = (this.clock + 1) >>> 0
     let s = -1
     let oldest = 0
     for (let i = 0; i < STREAMS; i++) {
-      if (this.stems[i] === stem) {
+      if (n[STEM + i] === stem) {
         s = i
         break
       }
-      if (this.lastUse[i] < this.lastUse[oldest]) oldest = i
+      if (f[LAST_USE + i] < f[LAST_USE + oldest]) oldest = i
     }
     if (s < 0) {
       s = oldest
-      this.stems[s] = stem
-      this.last[s] = value
-      this.delta[s] = 0
-      this.confirmations[s] = 0
-      this.lastUse[s] = this.clock
-      this.contexts[s] = context
+      n[STEM + s] = stem
+      f[LAST + s] = value
+      f[DELTA + s] = 0
+      n[CONFIRMATIONS + s] = 0
+      f[LAST_USE + s] = this.clock
+      n[CONTEXT + s] = context
       return false
     }
-    this.lastUse[s] = this.clock
-    const d = value - this.last[s]
+    f[LAST_USE + s] = this.clock
+    const d = value - f[LAST + s]
     out.stem = stem
     out.last = value
     out.delta = d
-    out.confirmations = this.confirmations[s]
-    out.prevContext = this.contexts[s]
-    this.contexts[s] = context
+    out.confirmations = n[CONFIRMATIONS + s]
+    out.prevContext = n[CONTEXT + s]
+    n[CONTEXT + s] = context
     if (d === 0) return false // a re-access is not a step
-    if (d === this.delta[s] && Math.abs(d) <= MAX_STRIDE) {
-      if (this.confirmations[s] < MAX_CONFIRMATIONS) this.confirmations[s]++
+    if (d === f[DELTA + s] && Math.abs(d) <= MAX_STRIDE) {
+      if (n[CONFIRMATIONS + s] < MAX_CONFIRMATIONS) n[CONFIRMATIONS + s]++
     } else {
-      this.delta[s] = d
-      this.confirmations[s] = 0
+      f[DELTA + s] = d
+      n[CONFIRMATIONS + s] = 0
     }
-    this.last[s] = value
-    out.delta = this.delta[s]
-    out.confirmations = this.confirmations[s]
-    return this.confirmations[s] > 0
+    f[LAST + s] = value
+    out.delta = f[DELTA + s]
+    out.confirmations = n[CONFIRMATIONS + s]
+    return n[CONFIRMATIONS + s] > 0
   }
 
   clear(): void {
-    this.stems.fill(-1)
-    this.confirmations.fill(0)
-    this.lastUse.fill(0)
-    this.contexts.fill(0)
+    this.f.fill(0)
+    this.i.fill(0)
+    this.i.fill(-1, STEM, STEM + STREAMS)
     this.clock = 0
   }
 }
