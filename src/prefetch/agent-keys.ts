@@ -7,10 +7,14 @@
  * re-reading it, so remembering the string it last used for each template (a tiny direct-mapped
  * table, fixed size) returns the very string object the cache already knows.
  */
+import { BufferViews } from "./buffer-views.js"
+
 const SLOTS = 16
 
 export class AgentKeys {
   private readonly ids: Int32Array
+  /** Index of the first id in `ids`. */
+  private readonly base: number
   private readonly keys: string[] = new Array<string>(SLOTS).fill("")
 
   /** Approximate bytes (the id array and the pointer array; the strings belong to the caller). */
@@ -18,26 +22,28 @@ export class AgentKeys {
   /** Bytes of the id array (what a shared buffer must provide). */
   static readonly arrayBytes = SLOTS * 4
 
-  /** @param buffer where the id array lives (default: own); `byteOffset` a multiple of 4 */
-  constructor(buffer?: ArrayBuffer, byteOffset = 0) {
-    this.ids = (buffer === undefined ? new Int32Array(SLOTS) : new Int32Array(buffer, byteOffset, SLOTS)).fill(-1)
+  /** @param views where the ids live (default: own); `byteOffset` a multiple of 4, the region zeroed */
+  constructor(views?: BufferViews, byteOffset = 0) {
+    // Ids are stored plus one: all-zero memory is an empty table.
+    this.ids = (views ?? BufferViews.allocate(AgentKeys.arrayBytes)).i32
+    this.base = byteOffset >> 2
   }
 
   /** Remembers that this agent spelt template `id` as `key`. */
   note(id: number, key: string): void {
     const s = id & (SLOTS - 1)
-    this.ids[s] = id
+    this.ids[this.base + s] = id + 1
     this.keys[s] = key
   }
 
   /** The agent's spelling of template `id`, or undefined when not remembered. */
   keyOf(id: number): string | undefined {
     const s = id & (SLOTS - 1)
-    return this.ids[s] === id ? this.keys[s] : undefined
+    return this.ids[this.base + s] === id + 1 ? this.keys[s] : undefined
   }
 
   clear(): void {
-    this.ids.fill(-1)
+    this.ids.fill(0, this.base, this.base + SLOTS)
     this.keys.fill("")
   }
 }

@@ -9,11 +9,15 @@
  * vectors; the vector is L2-normalised once, when the agent is clustered, and then dropped.
  */
 
+import { BufferViews } from "./buffer-views.js"
+
 /** Buckets of the hashed count vector. */
 export const SIGNATURE_DIMS = 128
 
 export class BehaviourSignature {
-  private readonly counts = new Uint16Array(SIGNATURE_DIMS)
+  private readonly counts: Uint16Array
+  /** Index of the first count in `counts`. */
+  private readonly base: number
   private previous = -1
   /** Accesses folded in so far. */
   observed = 0
@@ -21,10 +25,23 @@ export class BehaviourSignature {
   /** Bytes held (the count vector). */
   static readonly byteSize = SIGNATURE_DIMS * 2
 
+  /** @param views where the counts live (default: own); `byteOffset` even, the region zeroed */
+  constructor(views?: BufferViews, byteOffset = 0) {
+    this.counts = (views ?? BufferViews.allocate(BehaviourSignature.byteSize)).u16
+    this.base = byteOffset >> 1
+  }
+
+  /** Starts over (a recycled model's signature). */
+  clear(): void {
+    this.counts.fill(0, this.base, this.base + SIGNATURE_DIMS)
+    this.previous = -1
+    this.observed = 0
+  }
+
   /** Folds in one access, given the coarse shape hash of its key. */
   add(shape: number): void {
-    this.counts[bucketOf(shape)]++
-    if (this.previous >= 0) this.counts[bucketOf(Math.imul(this.previous ^ 0x5bd1e995, 0x9e3779b1) ^ shape)]++
+    this.counts[this.base + bucketOf(shape)]++
+    if (this.previous >= 0) this.counts[this.base + bucketOf(Math.imul(this.previous ^ 0x5bd1e995, 0x9e3779b1) ^ shape)]++
     this.previous = shape
     this.observed++
   }
@@ -32,9 +49,11 @@ export class BehaviourSignature {
   /** Writes the L2-normalised vector into `out` (length {@link SIGNATURE_DIMS}). */
   normaliseInto(out: Float64Array): void {
     let norm = 0
-    for (let i = 0; i < SIGNATURE_DIMS; i++) norm += this.counts[i] * this.counts[i]
+    const c = this.counts
+    const b = this.base
+    for (let i = 0; i < SIGNATURE_DIMS; i++) norm += c[b + i] * c[b + i]
     const scale = norm === 0 ? 0 : 1 / Math.sqrt(norm)
-    for (let i = 0; i < SIGNATURE_DIMS; i++) out[i] = this.counts[i] * scale
+    for (let i = 0; i < SIGNATURE_DIMS; i++) out[i] = c[b + i] * scale
   }
 }
 

@@ -10,6 +10,8 @@
  * follows phase changes instead of being dominated by old history.
  */
 
+import { BufferViews } from "./buffer-views.js"
+
 /** Successors remembered per context. */
 export const WAYS = 4
 /** Total count per slot above which its counts are halved (so a count never exceeds 33: one byte). */
@@ -36,8 +38,8 @@ function slotsFor(requested: number): number {
 }
 
 /**
- * Layout: one ArrayBuffer, one 24-byte record per slot — `[tag, s0, s1, s2, s3, c0 c1 c2 c3]` —
- * read through an Int32Array (tag, successors) and a Uint8Array (counts) over the same bytes. A
+ * Layout: one 24-byte record per slot — `[tag, s0, s1, s2, s3, c0 c1 c2 c3]` — read through an
+ * Int32Array (tag, successors) and a Uint8Array (counts) over the same bytes. A
  * lookup touches one record instead of three separate arrays: with 850 agents' tables live, the
  * tables do not fit in cache, and one cache line per lookup instead of three is most of the
  * multi-agent update cost.
@@ -45,24 +47,28 @@ function slotsFor(requested: number): number {
 export class ContextTable {
   readonly slots: number
   private readonly mask: number
-  /** Tag (context hash; 0 = empty slot, hashes are forced non-zero) and successor ids (-1 = none). */
+  /**
+   * Tag (context hash; 0 = empty slot, hashes are forced non-zero) and successor ids stored plus
+   * one (0 = none): all-zero memory is an empty table, so a fresh buffer needs no initialisation.
+   */
   private readonly words: Int32Array
-  /** Counts: byte `slot * BYTES_PER_SLOT + COUNT_OFFSET + way`. */
+  /** Counts: byte `(record word index) * 4 + COUNT_OFFSET + way` of the same buffer. */
   private readonly bytes: Uint8Array
+  /** Word index of the table's first record inside the views. */
+  private readonly base: number
 
   /**
    * @param requestedSlots contexts kept (rounded up to a power of two, at least 16)
-   * @param buffer where to live (an agent's model packs all its arrays into one buffer, so one
-   *   agent's state is a few adjacent cache lines, not a dozen scattered allocations); default: own
-   * @param byteOffset start inside `buffer` (a multiple of 4)
+   * @param views where to live (an agent's model shares its batch's buffer views); default: own
+   * @param byteOffset start inside the views' buffer (a multiple of 4); the region must be zeroed
    */
-  constructor(requestedSlots: number, buffer?: ArrayBuffer, byteOffset = 0) {
+  constructor(requestedSlots: number, views?: BufferViews, byteOffset = 0) {
     this.slots = slotsFor(requestedSlots)
     this.mask = this.slots - 1
-    const b = buffer ?? new ArrayBuffer(this.slots * BYTES_PER_SLOT)
-    this.words = new Int32Array(b, byteOffset, this.slots * WORDS_PER_SLOT)
-    this.bytes = new Uint8Array(b, byteOffset, this.slots * BYTES_PER_SLOT)
-    this.clear()
+    const v = views ?? BufferViews.allocate(this.slots * BYTES_PER_SLOT)
+    this.words = v.i32
+    this.bytes = v.u8
+    this.base = byteOffset >> 2
   }
 
   /** Bytes a table of `requestedSlots` needs. */
@@ -72,7 +78,7 @@ export class ContextTable {
 
   /** Exact bytes held by the table. */
   get byteSize(): number {
-    return this.words.byteLength
+    return this.slots * BYTES_PER_SLOT
   }
 
   private slotOf(context: number): number {
@@ -84,16 +90,17 @@ export class ContextTable {
     const slot = this.slotOf(context)
     const words = this.words
     const counts = this.bytes
-    const t = slot * WORDS_PER_SLOT
+    const t = this.base + slot * WORDS_PER_SLOT
     const s = t + 1
     const c = t * 4 + COUNT_OFFSET
+    const stored = next + 1
     if (words[t] !== context) {
       // Direct-mapped replacement: the newest context wins the slot.
       words[t] = context
-      words[s] = next
+      words[s] = stored
       counts[c] = 1
       for (let w = 1; w < WAYS; w++) {
-        words[s + w] = -1
+        words[s + w] = 0
         counts[c + w] = 0
       }
       return
@@ -103,7 +110,7 @@ export class ContextTable {
     let found = -1
     for (let w = 0; w < WAYS; w++) {
       total += counts[c + w]
-      if (words[s + w] === next) found = w
+      if (words[s + w] === stored) found = w
       if (counts[c + w] < counts[c + weakest]) weakest = w
     }
     if (found >= 0) {
@@ -111,13 +118,13 @@ export class ContextTable {
     } else {
       // Replace the weakest successor; its count is forgotten.
       total -= counts[c + weakest]
-      words[s + weakest] = next
+      words[s + weakest] = stored
       counts[c + weakest] = 1
     }
     if (total > MAX_TOTAL) {
       for (let w = 0; w < WAYS; w++) {
         counts[c + w] >>>= 1
-        if (counts[c + w] === 0) words[s + w] = -1
+        if (counts[c + w] === 0) words[s + w] = 0
       }
     }
   }
@@ -127,7 +134,7 @@ export class ContextTable {
    * unknown (or its slot was taken by another context).
    */
   best(context: number, out: SuccessorGuess): boolean {
-    const t = this.slotOf(context) * WORDS_PER_SLOT
+    const t = this.base + this.slotOf(context) * WORDS_PER_SLOT
     if (this.words[t] !== context) return false
     const counts = this.bytes
     const c = t * 4 + COUNT_OFFSET
@@ -143,7 +150,7 @@ export class ContextTable {
       }
     }
     if (bestWay < 0) return false
-    out.id = this.words[t + 1 + bestWay]
+    out.id = this.words[t + 1 + bestWay] - 1
     out.count = bestCount
     out.total = total
     return true
@@ -154,7 +161,7 @@ export class ContextTable {
    * unknown or has fewer than `minTotal` observations.
    */
   confidenceOf(context: number, id: number, minTotal: number): number {
-    const t = this.slotOf(context) * WORDS_PER_SLOT
+    const t = this.base + this.slotOf(context) * WORDS_PER_SLOT
     if (this.words[t] !== context) return -1
     const counts = this.bytes
     const c = t * 4 + COUNT_OFFSET
@@ -162,19 +169,14 @@ export class ContextTable {
     let count = 0
     for (let w = 0; w < WAYS; w++) {
       total += counts[c + w]
-      if (this.words[t + 1 + w] === id) count = counts[c + w]
+      if (this.words[t + 1 + w] === id + 1) count = counts[c + w]
     }
     return total < minTotal ? -1 : count / (total + 1)
   }
 
   /** Forgets everything (used when a model is released or recycled). */
   clear(): void {
-    // Empty: tag 0, successors -1, counts 0 — i.e. every word -1 except tag and count words 0.
-    this.words.fill(-1)
-    for (let t = 0; t < this.words.length; t += WORDS_PER_SLOT) {
-      this.words[t] = 0
-      this.words[t + WORDS_PER_SLOT - 1] = 0
-    }
+    this.words.fill(0, this.base, this.base + this.slots * WORDS_PER_SLOT)
   }
 }
 

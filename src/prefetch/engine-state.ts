@@ -10,7 +10,8 @@ import { PredictionLedger } from "./prediction-ledger.js"
 import { PrefetchCounters } from "./prefetch-metrics.js"
 import { SeenFilter } from "./seen-filter.js"
 import { StrideDetector } from "./stride-detector.js"
-import type { BehaviourSignature } from "./behaviour-signature.js"
+import { BehaviourSignature } from "./behaviour-signature.js"
+import { BufferViews } from "./buffer-views.js"
 
 /** A kind's shared model and track record. */
 export class KindState {
@@ -59,26 +60,41 @@ export class AgentModel {
   readonly history: Int32Array
   /** Shape of the last two keys (stem class for numbered keys, else the key id), most recent first. */
   readonly shapes: Int32Array
-  /** Bytes of the one buffer all of the above live in. */
+  /** The behaviour signature (used while the agent is unlabelled and not yet clustered). */
+  readonly signature: BehaviourSignature
+  /** Bytes of the buffer region all of the above live in. */
   readonly byteSize: number
 
-  constructor(contexts: number, ledgerSize: number) {
-    // One buffer, doubles first (8-byte alignment), then the 4-byte arrays: an agent's state is a
-    // few adjacent cache lines instead of a dozen allocations scattered over the heap.
-    const ledgerAt = StrideDetector.byteSize
+  /**
+   * @param views where to live (default: a buffer of its own); the engine packs a batch of models
+   *   into one buffer and one set of views, each model at its own zeroed region
+   * @param byteOffset a multiple of 8
+   */
+  constructor(contexts: number, ledgerSize: number, views?: BufferViews, byteOffset = 0) {
+    // Doubles first (8-byte alignment), then the 4- and 2-byte arrays: an agent's state is a few
+    // adjacent cache lines instead of a dozen allocations scattered over the heap.
+    const ledgerAt = byteOffset + StrideDetector.byteSize
     const tableAt = ledgerAt + PredictionLedger.bytesFor(ledgerSize)
     const seenAt = tableAt + ContextTable.bytesFor(contexts)
     const keysAt = seenAt + SeenFilter.byteSize
     const historyAt = keysAt + AgentKeys.arrayBytes
-    this.byteSize = historyAt + 5 * 4
-    const buffer = new ArrayBuffer(this.byteSize)
-    this.stride = new StrideDetector(buffer, 0)
-    this.ledger = new PredictionLedger(ledgerSize, buffer, ledgerAt)
-    this.table = new ContextTable(contexts, buffer, tableAt)
-    this.seen = new SeenFilter(buffer, seenAt)
-    this.keys = new AgentKeys(buffer, keysAt)
-    this.history = new Int32Array(buffer, historyAt, 3).fill(-1)
-    this.shapes = new Int32Array(buffer, historyAt + 12, 2).fill(-1)
+    const signatureAt = historyAt + 5 * 4
+    this.byteSize = AgentModel.bytesFor(contexts, ledgerSize)
+    const v = views ?? BufferViews.allocate(this.byteSize)
+    this.stride = new StrideDetector(v, byteOffset)
+    this.ledger = new PredictionLedger(ledgerSize, v, ledgerAt)
+    this.table = new ContextTable(contexts, v, tableAt)
+    this.seen = new SeenFilter(v, seenAt)
+    this.keys = new AgentKeys(v, keysAt)
+    this.history = new Int32Array(v.buffer, historyAt, 3).fill(-1)
+    this.shapes = new Int32Array(v.buffer, historyAt + 12, 2).fill(-1)
+    this.signature = new BehaviourSignature(v, signatureAt)
+  }
+
+  /** Bytes of one model's buffer region (a multiple of 8, so models can be packed back to back). */
+  static bytesFor(contexts: number, ledgerSize: number): number {
+    const n = StrideDetector.byteSize + PredictionLedger.bytesFor(ledgerSize) + ContextTable.bytesFor(contexts) + SeenFilter.byteSize + AgentKeys.arrayBytes + 5 * 4 + BehaviourSignature.byteSize
+    return Math.ceil(n / 8) * 8
   }
 
   clear(): void {
@@ -89,6 +105,7 @@ export class AgentModel {
     this.ledger.clear()
     this.history.fill(-1)
     this.shapes.fill(-1)
+    this.signature.clear()
   }
 }
 

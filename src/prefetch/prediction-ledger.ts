@@ -8,27 +8,34 @@
  * Fixed memory: a ring of `capacity` (key, deadline) pairs; an entry overwritten before it
  * resolved counts as a miss (conservative).
  */
+import { BufferViews } from "./buffer-views.js"
+
 export class PredictionLedger {
-  /** Key id per entry; -1 = empty, -2 = a key never interned (then `names` holds it). */
+  /** Key id + 1 per entry; 0 = empty (all-zero memory is an empty ledger), -1 = a key never interned (then `names` holds it). */
   private readonly ids: Int32Array
   private readonly names: (string | undefined)[]
   private readonly deadlines: Float64Array
+  /** Index of the first deadline in `deadlines` and of the first id in `ids`. */
+  private readonly db: number
+  private readonly ib: number
   private next = 0
   /** Entries awaiting verification (a fast exit for an agent with none). */
   private live = 0
 
   /**
-   * @param buffer where the id and deadline arrays live (default: own); `byteOffset` a multiple of 8,
-   *   {@link PredictionLedger.bytesFor}(capacity) bytes
+   * @param views where the id and deadline arrays live (default: own); `byteOffset` a multiple of 8,
+   *   {@link PredictionLedger.bytesFor}(capacity) zeroed bytes
    */
   constructor(
     readonly capacity: number,
-    buffer?: ArrayBuffer,
+    views?: BufferViews,
     byteOffset = 0,
   ) {
-    const b = buffer ?? new ArrayBuffer(PredictionLedger.bytesFor(capacity))
-    this.deadlines = new Float64Array(b, byteOffset, capacity)
-    this.ids = new Int32Array(b, byteOffset + capacity * 8, capacity).fill(-1)
+    const v = views ?? BufferViews.allocate(PredictionLedger.bytesFor(capacity))
+    this.deadlines = v.f64
+    this.ids = v.i32
+    this.db = byteOffset >> 3
+    this.ib = (byteOffset + capacity * 8) >> 2
     this.names = new Array<string | undefined>(capacity).fill(undefined)
   }
 
@@ -55,13 +62,13 @@ export class PredictionLedger {
     if (this.live === 0) return 0
     let correct = 0
     for (let i = 0; i < this.capacity; i++) {
-      const e = this.ids[i]
-      if (e === -1) continue
-      if (this.deadlines[i] < now) {
+      const e = this.ids[this.ib + i]
+      if (e === 0) continue
+      if (this.deadlines[this.db + i] < now) {
         // Expired first: a key that arrives after its window proves nothing.
         this.wrong++
         this.drop(i)
-      } else if (e === id || (e === -2 && this.names[i] === key)) {
+      } else if (e === id + 1 || (e === -1 && this.names[i] === key)) {
         correct++
         this.drop(i)
       }
@@ -70,7 +77,7 @@ export class PredictionLedger {
   }
 
   private drop(i: number): void {
-    this.ids[i] = -1
+    this.ids[this.ib + i] = 0
     this.names[i] = undefined
     this.live--
   }
@@ -79,8 +86,8 @@ export class PredictionLedger {
   has(id: number, key: string): boolean {
     if (this.live === 0) return false
     for (let i = 0; i < this.capacity; i++) {
-      const e = this.ids[i]
-      if ((id >= 0 && e === id) || (e === -2 && this.names[i] === key)) return true
+      const e = this.ids[this.ib + i]
+      if ((id >= 0 && e === id + 1) || (e === -1 && this.names[i] === key)) return true
     }
     return false
   }
@@ -91,19 +98,19 @@ export class PredictionLedger {
    */
   add(id: number, key: string, deadline: number): boolean {
     const at = this.next
-    const overwrote = this.ids[at] !== -1
+    const overwrote = this.ids[this.ib + at] !== 0
     if (!overwrote) this.live++
-    this.ids[at] = id >= 0 ? id : -2
+    this.ids[this.ib + at] = id >= 0 ? id + 1 : -1
     this.names[at] = id >= 0 ? undefined : key
-    this.deadlines[at] = deadline
+    this.deadlines[this.db + at] = deadline
     this.next = (at + 1) % this.capacity
     return overwrote
   }
 
   clear(): void {
-    this.ids.fill(-1)
+    this.ids.fill(0, this.ib, this.ib + this.capacity)
     this.names.fill(undefined)
-    this.deadlines.fill(0)
+    this.deadlines.fill(0, this.db, this.db + this.capacity)
     this.next = 0
     this.live = 0
     this.wrong = 0

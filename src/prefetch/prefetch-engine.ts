@@ -23,7 +23,8 @@ import { generaliseKey, instantiateKey } from "./agent-template.js"
 import { ContextTable, contextHash, type SuccessorGuess } from "./context-table.js"
 import { AgentKeys } from "./agent-keys.js"
 import { BehaviourClusters } from "./behaviour-clusters.js"
-import { BehaviourSignature, SIGNATURE_DIMS } from "./behaviour-signature.js"
+import { BufferViews } from "./buffer-views.js"
+import { SIGNATURE_DIMS } from "./behaviour-signature.js"
 import { AgentModel, AgentState, KindState, type Pending } from "./engine-state.js"
 import { resolveEngineOptions, type Prediction, type PredictionSource, type PrefetchEngineOptions, type ResolvedOptions, type ServedBy } from "./engine-options.js"
 import { KeyInterner } from "./key-interner.js"
@@ -53,13 +54,14 @@ const FAR_DELTA = DELTA_BIAS + MAX_KIND_DELTA + 1
 const SHAPE_STEM_BIT = 1 << 30
 /** Candidate slots per access (agent + kind chains, stride continuations). */
 const MAX_CANDIDATES = 16
-/** Ended agents' models kept for reuse by new agents. */
-const MODEL_POOL = 64
+/** Agent models allocated together (one buffer); the spares wait in the pool. */
+const MODEL_BATCH = 16
 
 export class PrefetchEngine {
   private readonly opts: ResolvedOptions
   private readonly interner = new KeyInterner()
   private readonly memo = new TemplateMemo()
+  /** Cleared models of ended agents and unused batch spares (see takeModel). */
   private readonly modelPool: AgentModel[] = []
   private readonly clusters: BehaviourClusters
   private readonly clusterKinds: KindState[] = []
@@ -105,10 +107,24 @@ export class PrefetchEngine {
     if (this.agents.has(agentId)) return
     const k = this.kindState(kind ?? this.opts.defaultKind)
     k.agents++
-    const model = this.modelPool.pop() ?? new AgentModel(this.opts.agentContexts, this.opts.maxPredictions * this.opts.verifyWindow)
-    const agent = new AgentState(agentId, k, model, k.threshold)
-    if (kind === undefined && this.opts.clusterAfter > 0) agent.signature = new BehaviourSignature()
+    const agent = new AgentState(agentId, k, this.takeModel(), k.threshold)
+    if (kind === undefined && this.opts.clusterAfter > 0) agent.signature = agent.model.signature
     this.agents.set(agentId, agent)
+  }
+
+  /**
+   * A cleared model for a new agent: a recycled one, else one of a fresh batch. Models are
+   * allocated MODEL_BATCH at a time in one buffer, so registering an agent costs a pop, not a
+   * dozen typed-array allocations (one registration in MODEL_BATCH pays for the batch).
+   */
+  private takeModel(): AgentModel {
+    const recycled = this.modelPool.pop()
+    if (recycled !== undefined) return recycled
+    const ledgerSize = this.opts.maxPredictions * this.opts.verifyWindow
+    const bytes = AgentModel.bytesFor(this.opts.agentContexts, ledgerSize)
+    const views = BufferViews.allocate(bytes * MODEL_BATCH)
+    for (let i = MODEL_BATCH - 1; i >= 1; i--) this.modelPool.push(new AgentModel(this.opts.agentContexts, ledgerSize, views, i * bytes))
+    return new AgentModel(this.opts.agentContexts, ledgerSize, views, 0)
   }
 
   private kindState(name: string): KindState {
@@ -542,10 +558,10 @@ export class PrefetchEngine {
     }
     agent.kind.agents--
     this.agents.delete(agentId)
-    if (this.modelPool.length < MODEL_POOL) {
-      agent.model.clear()
-      this.modelPool.push(agent.model)
-    }
+    // Every ended model goes back to the pool (models share batch buffers, so dropping some would
+    // not free memory while a sibling lives): model memory = peak concurrent agents, in batches.
+    agent.model.clear()
+    this.modelPool.push(agent.model)
     return open
   }
 
@@ -588,9 +604,9 @@ export class PrefetchEngine {
    * shadow ledger ring. (Pending prefetches are bounded separately by the scheduler's budget.)
    */
   bytesPerAgent(): number {
-    // The model buffer, plus the ledger's and the key spellings' pointer arrays (8 bytes a slot).
+    // The model's buffer region, plus the ledger's and the key spellings' pointer arrays (8 bytes a slot).
     const ledgerSize = this.opts.maxPredictions * this.opts.verifyWindow
-    return new AgentModel(this.opts.agentContexts, ledgerSize).byteSize + ledgerSize * 8 + (AgentKeys.byteSize - AgentKeys.arrayBytes)
+    return AgentModel.bytesFor(this.opts.agentContexts, ledgerSize) + ledgerSize * 8 + (AgentKeys.byteSize - AgentKeys.arrayBytes)
   }
 
   /** Bytes of one kind's shared table. */
@@ -605,6 +621,11 @@ export class PrefetchEngine {
 
   get agentCount(): number {
     return this.agents.size
+  }
+
+  /** Agent models allocated so far (live + pooled): peak concurrent agents, rounded up to a batch. */
+  get modelsAllocated(): number {
+    return this.agents.size + this.modelPool.length
   }
 
   get internedKeys(): number {

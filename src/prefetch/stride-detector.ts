@@ -9,6 +9,8 @@
  * Memory is fixed: {@link STREAMS} streams in typed arrays, replaced least-recently-used.
  */
 
+import { BufferViews } from "./buffer-views.js"
+
 /** Streams tracked per agent. */
 export const STREAMS = 4
 /** Largest |delta| treated as a stride: a jump further than this is a new position, not a pattern. */
@@ -27,7 +29,10 @@ export interface StrideGuess {
   confirmations: number
 }
 
-/** Layout of the detector's two arrays: doubles [last × STREAMS, delta × STREAMS, lastUse × STREAMS], ints [stem, confirmations, context] × STREAMS. */
+/**
+ * Layout of the detector's two arrays: doubles [last × STREAMS, delta × STREAMS, lastUse × STREAMS],
+ * ints [stem + 1 (0 = no stream), confirmations, context] × STREAMS. All-zero memory is "no streams".
+ */
 const LAST = 0
 const DELTA = STREAMS
 const LAST_USE = 2 * STREAMS
@@ -38,17 +43,21 @@ const CONTEXT = 2 * STREAMS
 export class StrideDetector {
   private readonly f: Float64Array
   private readonly i: Int32Array
+  /** Index of the detector's first double in `f` and first int in `i`. */
+  private readonly fb: number
+  private readonly ib: number
   private clock = 0
 
   /** Exact bytes held by the detector's arrays. */
   static readonly byteSize = STREAMS * 3 * 8 + STREAMS * 3 * 4
 
-  /** @param buffer where to live (default: own); `byteOffset` a multiple of 8 */
-  constructor(buffer?: ArrayBuffer, byteOffset = 0) {
-    const b = buffer ?? new ArrayBuffer(StrideDetector.byteSize)
-    this.f = new Float64Array(b, byteOffset, STREAMS * 3)
-    this.i = new Int32Array(b, byteOffset + STREAMS * 3 * 8, STREAMS * 3)
-    this.clear()
+  /** @param views where to live (default: own); `byteOffset` a multiple of 8, the region zeroed */
+  constructor(views?: BufferViews, byteOffset = 0) {
+    const v = views ?? BufferViews.allocate(StrideDetector.byteSize)
+    this.f = v.f64
+    this.i = v.i32
+    this.fb = byteOffset >> 3
+    this.ib = (byteOffset + STREAMS * 3 * 8) >> 2
   }
 
   /**
@@ -61,51 +70,52 @@ export class StrideDetector {
   observe(stem: number, value: number, out: StrideGuess, context = 0): boolean {
     const f = this.f
     const n = this.i
+    const fb = this.fb
+    const ib = this.ib
     this.clock = (this.clock + 1) >>> 0
     let s = -1
     let oldest = 0
     for (let i = 0; i < STREAMS; i++) {
-      if (n[STEM + i] === stem) {
+      if (n[ib + STEM + i] === stem + 1) {
         s = i
         break
       }
-      if (f[LAST_USE + i] < f[LAST_USE + oldest]) oldest = i
+      if (f[fb + LAST_USE + i] < f[fb + LAST_USE + oldest]) oldest = i
     }
     if (s < 0) {
       s = oldest
-      n[STEM + s] = stem
-      f[LAST + s] = value
-      f[DELTA + s] = 0
-      n[CONFIRMATIONS + s] = 0
-      f[LAST_USE + s] = this.clock
-      n[CONTEXT + s] = context
+      n[ib + STEM + s] = stem + 1
+      f[fb + LAST + s] = value
+      f[fb + DELTA + s] = 0
+      n[ib + CONFIRMATIONS + s] = 0
+      f[fb + LAST_USE + s] = this.clock
+      n[ib + CONTEXT + s] = context
       return false
     }
-    f[LAST_USE + s] = this.clock
-    const d = value - f[LAST + s]
+    f[fb + LAST_USE + s] = this.clock
+    const d = value - f[fb + LAST + s]
     out.stem = stem
     out.last = value
     out.delta = d
-    out.confirmations = n[CONFIRMATIONS + s]
-    out.prevContext = n[CONTEXT + s]
-    n[CONTEXT + s] = context
+    out.confirmations = n[ib + CONFIRMATIONS + s]
+    out.prevContext = n[ib + CONTEXT + s]
+    n[ib + CONTEXT + s] = context
     if (d === 0) return false // a re-access is not a step
-    if (d === f[DELTA + s] && Math.abs(d) <= MAX_STRIDE) {
-      if (n[CONFIRMATIONS + s] < MAX_CONFIRMATIONS) n[CONFIRMATIONS + s]++
+    if (d === f[fb + DELTA + s] && Math.abs(d) <= MAX_STRIDE) {
+      if (n[ib + CONFIRMATIONS + s] < MAX_CONFIRMATIONS) n[ib + CONFIRMATIONS + s]++
     } else {
-      f[DELTA + s] = d
-      n[CONFIRMATIONS + s] = 0
+      f[fb + DELTA + s] = d
+      n[ib + CONFIRMATIONS + s] = 0
     }
-    f[LAST + s] = value
-    out.delta = f[DELTA + s]
-    out.confirmations = n[CONFIRMATIONS + s]
-    return n[CONFIRMATIONS + s] > 0
+    f[fb + LAST + s] = value
+    out.delta = f[fb + DELTA + s]
+    out.confirmations = n[ib + CONFIRMATIONS + s]
+    return n[ib + CONFIRMATIONS + s] > 0
   }
 
   clear(): void {
-    this.f.fill(0)
-    this.i.fill(0)
-    this.i.fill(-1, STEM, STEM + STREAMS)
+    this.f.fill(0, this.fb, this.fb + STREAMS * 3)
+    this.i.fill(0, this.ib, this.ib + STREAMS * 3)
     this.clock = 0
   }
 }
