@@ -12,11 +12,14 @@
  *    `clusterAfter` accesses and learns from / predicts with that cluster's shared model;
  *  - declared: the true kinds declared (`registerAgent(id, kind)`) — the upper reference.
  * Also reports clustering purity (share of clustered agents whose cluster's majority kind is their
- * own kind) and the clusters' composition, from a separate pass of the engine alone.
+ * own kind) and the clusters' composition, from a separate pass of the engine alone; and, as the
+ * case where kinds are unknown for real, the agent trace per agent at 1/5/10 % of its unique keys
+ * with clustering off and on.
  */
 import { writeFileSync } from "node:fs"
 import { PrefetchEngine, type PrefetchEngineOptions } from "../../src/prefetch/prefetch-engine.js"
 import { toPrefetchStats } from "../../src/prefetch/prefetch-metrics.js"
+import { capacityFor, listSharedTraces, loadTrace, traceName } from "../../src/traces/read-trace.js"
 import { AgentWorkload } from "../../src/workload/index.js"
 import { OP_END, OP_GET, OP_PUT, replay, type ReplayStream } from "./replay.js"
 
@@ -101,7 +104,25 @@ const results = seeds.map((seed) => {
   return { seed, purity: p, rows }
 })
 
-const result = { command: `node --import tsx bench/prefetch/clustering.ts ${argv.join(" ")}`.trim(), date: new Date().toISOString(), node: process.version, ops, clusterAfter: CLUSTER_AFTER, latencyOps: LATENCY, results }
+/** The agent trace, replayed per agent (no kinds exist), clustering off vs on. */
+function agentTrace() {
+  const file = listSharedTraces().find((f) => traceName(f) === "agent_miniswe_gemini3pro_swebv")
+  if (file === undefined) return undefined
+  const t = loadTrace(file)
+  const stream: ReplayStream = { name: "agent_miniswe_gemini3pro_swebv", keys: t.keys, agents: t.agents ?? "trace" }
+  return [1, 5, 10].map((p) => {
+    const capacity = capacityFor(t.uniqueKeys, p)
+    const off = replay(stream, { capacity, prefetch: false })
+    const on = (engine: PrefetchEngineOptions) => {
+      const r = replay(stream, { capacity, prefetch: true, latency: LATENCY, engine })
+      return { hit: pct(r.hitRatio), accuracy: r3(toPrefetchStats(r.prefetch!.counters).accuracy), issued: r.prefetch!.counters.issued }
+    }
+    return { pct: p, capacity, hitOff: pct(off.hitRatio), default: on({}), clustered: on(CLUSTERED) }
+  })
+}
+const trace = agentTrace()
+
+const result = { command: `node --import tsx bench/prefetch/clustering.ts ${argv.join(" ")}`.trim(), date: new Date().toISOString(), node: process.version, ops, clusterAfter: CLUSTER_AFTER, latencyOps: LATENCY, results, agentTrace: trace }
 writeFileSync(`${out}.json`, JSON.stringify(result, null, 2) + "\n")
 const md = [
   "# Prefetch: behavioural clustering of unlabelled agents",
@@ -123,5 +144,15 @@ const md = [
   ...results.map((r) => `- seed ${r.seed}: ${Object.entries(r.purity.composition).map(([c, k]) => `${c} ${JSON.stringify(k)}`).join("; ")}`),
   "",
 ]
+if (trace !== undefined) {
+  md.push(
+    "Agent trace (`agent_miniswe_gemini3pro_swebv`, per agent, no kinds exist), whole-trace hit ratio (%), prefetch accuracy and prefetches issued:",
+    "",
+    "| size | capacity | prefetch off | all in `default` | clustered |",
+    "|---:|---:|---:|---:|---:|",
+    ...trace.map((x) => `| ${x.pct} % | ${x.capacity} | ${x.hitOff} | ${x.default.hit} (acc ${x.default.accuracy}, ${x.default.issued} issued) | ${x.clustered.hit} (acc ${x.clustered.accuracy}, ${x.clustered.issued} issued) |`),
+    "",
+  )
+}
 writeFileSync(`${out}.md`, md.join("\n"))
 console.log(md.join("\n"))
