@@ -17,17 +17,25 @@ export interface KeyStem {
   readonly isTemplate: boolean
 }
 
+/** Fields of a key's record (see KeyInterner.rec). */
+const STEM = 0
+const NUMBER = 1
+const PAD = 2
+const BYTES = 3
+const TEMPLATED = 4
+const SHAPE = 5
+const FIELDS = 6
+
 export class KeyInterner {
   private readonly ids = new Map<string, number>()
   private readonly keyOf: string[] = []
-  /** Stem id per key id, -1 when the key has no number. */
-  private readonly stemOfKey: number[] = []
-  private readonly numberOfKey: number[] = []
-  private readonly padOfKey: number[] = []
-  private readonly bytesOfKey: number[] = []
-  private readonly templated: boolean[] = []
-  /** Coarse shape hash per key (every digit run collapsed), for behaviour signatures. */
-  private readonly shapeOfKey: number[] = []
+  /**
+   * One record of FIELDS doubles per key id: stem id (-1 when the key has no number), number, pad
+   * width, last value size, templated (0/1), coarse shape hash (every digit run collapsed, for
+   * behaviour signatures). One record rather than one array per field: an access reads several
+   * fields of one key, and a record is one cache line where six arrays would be six.
+   */
+  private rec = new Float64Array(FIELDS * 1024)
   private readonly stemIds = new Map<string, number>()
   private readonly stems: KeyStem[] = []
   /** Per stem: number → id of the key last interned with that number (for string-free stride lookups). */
@@ -40,11 +48,18 @@ export class KeyInterner {
     const id = this.keyOf.length
     this.ids.set(key, id)
     this.keyOf.push(key)
+    if ((id + 1) * FIELDS > this.rec.length) {
+      const grown = new Float64Array(this.rec.length * 2)
+      grown.set(this.rec)
+      this.rec = grown
+    }
+    const r = id * FIELDS
+    const rec = this.rec
     const parsed = parseNumberedKey(key)
     if (parsed === undefined) {
-      this.stemOfKey.push(-1)
-      this.numberOfKey.push(0)
-      this.padOfKey.push(0)
+      rec[r + STEM] = -1
+      rec[r + NUMBER] = 0
+      rec[r + PAD] = 0
     } else {
       const stemKey = parsed.prefix + "\u0000" + parsed.suffix
       let stem = this.stemIds.get(stemKey)
@@ -55,13 +70,13 @@ export class KeyInterner {
         this.byNumber.push(new Map())
       }
       this.byNumber[stem].set(parsed.value, id)
-      this.stemOfKey.push(stem)
-      this.numberOfKey.push(parsed.value)
-      this.padOfKey.push(parsed.padWidth)
+      rec[r + STEM] = stem
+      rec[r + NUMBER] = parsed.value
+      rec[r + PAD] = parsed.padWidth
     }
-    this.bytesOfKey.push(0)
-    this.templated.push(isAgentTemplate(key))
-    this.shapeOfKey.push(coarseShapeHash(key))
+    rec[r + BYTES] = 0
+    rec[r + TEMPLATED] = isAgentTemplate(key) ? 1 : 0
+    rec[r + SHAPE] = coarseShapeHash(key)
     return id
   }
 
@@ -79,7 +94,7 @@ export class KeyInterner {
     if (id === undefined) return -1
     // The formatted key keeps a zero-padded width only when the number is shorter than it.
     const pad = padWidth > 1 && value >= 0 && value < 10 ** (padWidth - 1) ? padWidth : 0
-    return this.padOfKey[id] === pad ? id : this.lookupSlow(stemId, value, padWidth)
+    return this.rec[id * FIELDS + PAD] === pad ? id : this.lookupSlow(stemId, value, padWidth)
   }
 
   /** Two spellings of one number on one stem (`file-01`, `file-1`): fall back to the string. */
@@ -95,15 +110,15 @@ export class KeyInterner {
 
   /** Stem id of a key id, or -1 when the key carries no number. */
   stemOf(id: number): number {
-    return this.stemOfKey[id]
+    return this.rec[id * FIELDS + STEM]
   }
 
   numberOf(id: number): number {
-    return this.numberOfKey[id]
+    return this.rec[id * FIELDS + NUMBER]
   }
 
   padWidthOf(id: number): number {
-    return this.padOfKey[id]
+    return this.rec[id * FIELDS + PAD]
   }
 
   stem(stemId: number): KeyStem {
@@ -112,7 +127,7 @@ export class KeyInterner {
 
   /** True when the key is an agent template (`{agent}:…`), i.e. private to each agent. */
   isTemplate(id: number): boolean {
-    return this.templated[id]
+    return this.rec[id * FIELDS + TEMPLATED] === 1
   }
 
   /**
@@ -122,16 +137,16 @@ export class KeyInterner {
    * projects or items look alike.
    */
   shapeOf(id: number): number {
-    return this.shapeOfKey[id]
+    return this.rec[id * FIELDS + SHAPE]
   }
 
   /** Last size recorded for a key id (0 when never recorded). */
   bytesOf(id: number): number {
-    return this.bytesOfKey[id]
+    return this.rec[id * FIELDS + BYTES]
   }
 
   recordBytes(id: number, bytes: number): void {
-    this.bytesOfKey[id] = bytes
+    this.rec[id * FIELDS + BYTES] = bytes
   }
 
   get size(): number {

@@ -150,7 +150,7 @@ export class PrefetchEngine {
     }
     const now = ++agent.accesses
     const hit = isWrite || this.hitTier[servedBy]
-    const id = this.templateIdOf(key, agentId)
+    const id = this.templateIdOf(key, agent)
     const template = this.interner.keyAt(id)
     if (!isWrite) {
       agent.counters.accesses++
@@ -219,17 +219,17 @@ export class PrefetchEngine {
   }
 
   /**
-   * The interned id of `key`'s template for `agentId` (`agent-17:notes` → id of `{agent}:notes`).
-   * The memo answers repeat accesses to private keys without rebuilding and rehashing the template.
+   * The interned id of `key`'s template for `agent` (`agent-17:notes` → id of `{agent}:notes`).
+   * The memo answers repeat accesses without rebuilding and rehashing the template; its answer is
+   * checked for this agent (see TemplateMemo).
    */
-  private templateIdOf(key: string, agentId: string): number {
-    const memoised = this.memo.get(key, agentId)
-    if (memoised >= 0) return memoised
-    const template = generaliseKey(key, agentId)
-    const id = this.interner.intern(template)
-    // A key that did not generalise is shared: memoised for every agent whose id it does not hold.
-    if (template !== key) this.memo.set(key, agentId, id)
-    else if (key.indexOf(agentId) < 0) this.memo.set(key, "", id)
+  private templateIdOf(key: string, agent: AgentState): number {
+    const memoised = this.memo.get(key)
+    if (memoised >= 0) {
+      if (this.interner.isTemplate(memoised) ? agent.keys.keyOf(memoised) === key : key.indexOf(agent.id) < 0) return memoised
+    }
+    const id = this.interner.intern(generaliseKey(key, agent.id))
+    this.memo.set(key, id)
     return id
   }
 

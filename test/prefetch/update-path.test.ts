@@ -27,26 +27,30 @@ describe("PrefetchEngine update path", () => {
 })
 
 describe("TemplateMemo", () => {
-  it("answers a templated key only for the agent it was computed for", () => {
-    const m = new TemplateMemo()
-    m.set("agent-100:notes", "agent-100", 7)
-    expect(m.get("agent-100:notes", "agent-100")).toBe(7)
-    expect(m.get("agent-100:notes", "agent-200")).toBe(-1)
-  })
-
-  it("answers a shared key for any agent whose id it does not contain", () => {
-    const m = new TemplateMemo()
-    m.set("repo:file", "", 3)
-    expect(m.get("repo:file", "agent-1")).toBe(3)
-    m.set("team:agent-5:board", "", 4)
-    expect(m.get("team:agent-5:board", "agent-9")).toBe(4)
-    expect(m.get("team:agent-5:board", "agent-5")).toBe(-1)
+  it("a memoised template is not applied to another agent's read of the same raw key", () => {
+    const e = new PrefetchEngine({ gateTarget: 0, minSamples: 1 })
+    for (let i = 0; i < 5; i++) e.observe("agent-100", "agent-100:notes", "miss") // memo: raw key → {agent}:notes
+    // For agent-200, `agent-100:notes` is someone else's key: a plain shared key.
+    for (let i = 0; i < 30; i++) for (const k of ["shared:a", "agent-100:notes", "shared:b"]) e.observe("agent-200", k, "miss")
+    const keys = e.observe("agent-200", "shared:a", "miss").map((p) => p.key)
+    expect(keys).toContain("agent-100:notes")
+    expect(keys).not.toContain("agent-200:notes")
+    // What agent-200 taught the shared model is that exact key, not "its own notes": a newcomer that
+    // has notes of its own is still offered agent-100's.
+    e.observe("agent-300", "agent-300:notes", "miss")
+    const offered = e.observe("agent-300", "shared:a", "miss").map((p) => p.key)
+    expect(offered).toContain("agent-100:notes")
+    expect(offered).not.toContain("agent-300:notes")
+    // And the owner still gets its own template.
+    for (let i = 0; i < 30; i++) for (const k of ["shared:c", "agent-100:notes"]) e.observe("agent-100", k, "miss")
+    expect(e.observe("agent-100", "shared:c", "miss").map((p) => p.key)).toContain("agent-100:notes")
   })
 
   it("stays within its capacity", () => {
     const m = new TemplateMemo(100)
-    for (let i = 0; i < 1000; i++) m.set(`k${i}`, "", i)
+    for (let i = 0; i < 1000; i++) m.set(`k${i}`, i)
     expect(m.size).toBeLessThanOrEqual(100)
-    expect(m.get("k999", "a")).toBe(999)
+    expect(m.get("k999")).toBe(999)
+    expect(m.get("k0")).toBe(-1)
   })
 })
