@@ -53,6 +53,16 @@ export interface PrefetchEngineOptions {
   readonly defaultKind?: string
   /** Distinct kinds kept; further kinds share the default kind's model. Default 64. */
   readonly maxKinds?: number
+  /**
+   * Behavioural clustering of unlabelled agents: after this many accesses, an agent registered
+   * without a kind is assigned to the nearest behaviour cluster (each cluster has its own shared
+   * model). 0 disables clustering: unlabelled agents then all share the default kind. Default 0.
+   */
+  readonly clusterAfter?: number
+  /** Most behaviour clusters kept. Default 8. */
+  readonly maxClusters?: number
+  /** Cosine similarity at which an agent joins a cluster instead of founding one. Default 0.75. */
+  readonly clusterSimilarity?: number
   /** Called when an issued prefetch resolves (for tracing and analysis; keep it cheap). */
   readonly onOutcome?: (key: string, agentId: string, source: PredictionSource, used: boolean) => void
 }
@@ -76,6 +86,9 @@ export interface ResolvedOptions {
   readonly hitTiers: readonly ServedBy[]
   readonly defaultKind: string
   readonly maxKinds: number
+  readonly clusterAfter: number
+  readonly maxClusters: number
+  readonly clusterSimilarity: number
   readonly onOutcome: ((key: string, agentId: string, source: PredictionSource, used: boolean) => void) | undefined
 }
 
@@ -103,6 +116,9 @@ export function resolveEngineOptions(o: PrefetchEngineOptions): ResolvedOptions 
     hitTiers: o.hitTiers ?? ["l1"],
     defaultKind: o.defaultKind ?? "default",
     maxKinds: Math.max(1, o.maxKinds ?? 64),
+    clusterAfter: Math.max(0, Math.floor(o.clusterAfter ?? 0)),
+    maxClusters: Math.max(1, Math.floor(o.maxClusters ?? 8)),
+    clusterSimilarity: o.clusterSimilarity ?? 0.75,
     onOutcome: o.onOutcome,
   }
 }

@@ -24,16 +24,19 @@
  */
 import type { PrefetchStats } from "../api.js"
 import type { AccuracyWindow } from "./accuracy-window.js"
-import { generaliseKey, instantiateKey, isAgentTemplate } from "./agent-template.js"
+import { generaliseKey, instantiateKey } from "./agent-template.js"
 import { ContextTable, contextHash, type SuccessorGuess } from "./context-table.js"
-import { AgentState, KindState, SOURCE_INDEX, type Pending } from "./engine-state.js"
+import { AgentKeys } from "./agent-keys.js"
+import { BehaviourClusters } from "./behaviour-clusters.js"
+import { BufferViews } from "./buffer-views.js"
+import { SIGNATURE_DIMS } from "./behaviour-signature.js"
+import { AgentModel, AgentState, KindState, SOURCE_INDEX, type Pending } from "./engine-state.js"
 import { resolveEngineOptions, type Prediction, type PredictionSource, type PrefetchEngineOptions, type ResolvedOptions, type ServedBy } from "./engine-options.js"
 import { KeyInterner } from "./key-interner.js"
 import { formatNumberedKey } from "./numbered-key.js"
-import { PredictionLedger } from "./prediction-ledger.js"
-import { SeenFilter } from "./seen-filter.js"
 import { PrefetchCounters, toPrefetchStats } from "./prefetch-metrics.js"
-import { StrideDetector, type StrideGuess } from "./stride-detector.js"
+import type { StrideGuess } from "./stride-detector.js"
+import { TemplateMemo } from "./template-memo.js"
 import { WaitingPrefetches, type WaitingPrefetch } from "./waiting-prefetches.js"
 
 export type { Prediction, PredictionSource, PrefetchEngineOptions, ServedBy } from "./engine-options.js"
@@ -57,10 +60,18 @@ const FAR_DELTA = DELTA_BIAS + MAX_KIND_DELTA + 1
 const SHAPE_STEM_BIT = 1 << 30
 /** Candidate slots per access (agent + kind chains, stride continuations). */
 const MAX_CANDIDATES = 16
+/** Agent models allocated together (one buffer); the spares wait in the pool. */
+const MODEL_BATCH = 16
 
 export class PrefetchEngine {
   private readonly opts: ResolvedOptions
   private readonly interner = new KeyInterner()
+  private readonly memo = new TemplateMemo()
+  /** Cleared models of ended agents and unused batch spares (see takeModel). */
+  private readonly modelPool: AgentModel[] = []
+  private readonly clusters: BehaviourClusters
+  private readonly clusterKinds: KindState[] = []
+  private readonly unitSignature = new Float64Array(SIGNATURE_DIMS)
   private readonly agents = new Map<string, AgentState>()
   private readonly kinds = new Map<string, KindState>()
   private readonly pending = new Map<string, Pending>()
@@ -77,6 +88,8 @@ export class PrefetchEngine {
   private readonly guess: SuccessorGuess = { id: -1, count: 0, total: 0 }
   private readonly strideGuess: StrideGuess = { stem: -1, last: 0, delta: 0, confirmations: 0, prevContext: 0 }
   private readonly candKeys: string[] = new Array<string>(MAX_CANDIDATES).fill("")
+  /** Interned id of each candidate's template, -1 when the key was never seen (stride extrapolation). */
+  private readonly candIds = new Int32Array(MAX_CANDIDATES)
   private readonly candConf = new Float64Array(MAX_CANDIDATES)
   private readonly candSource: PredictionSource[] = new Array<PredictionSource>(MAX_CANDIDATES).fill("agent")
   private readonly candBytes = new Float64Array(MAX_CANDIDATES)
@@ -87,6 +100,7 @@ export class PrefetchEngine {
     this.waiting = new WaitingPrefetches(this.opts.waitingLimit)
     this.hitTier = { l1: false, l2: false, l3: false, load: false, miss: false }
     for (const t of this.opts.hitTiers) this.hitTier[t] = true
+    this.clusters = new BehaviourClusters(this.opts.maxClusters, this.opts.clusterSimilarity)
   }
 
   /** The resolved configuration (for reports). */
@@ -102,8 +116,24 @@ export class PrefetchEngine {
     if (this.agents.has(agentId)) return
     const k = this.kindState(kind ?? this.opts.defaultKind)
     k.agents++
+    const agent = new AgentState(agentId, k, this.takeModel(), k.threshold)
+    if (kind === undefined && this.opts.clusterAfter > 0) agent.signature = agent.model.signature
+    this.agents.set(agentId, agent)
+  }
+
+  /**
+   * A cleared model for a new agent: a recycled one, else one of a fresh batch. Models are
+   * allocated MODEL_BATCH at a time in one buffer, so registering an agent costs a pop, not a
+   * dozen typed-array allocations (one registration in MODEL_BATCH pays for the batch).
+   */
+  private takeModel(): AgentModel {
+    const recycled = this.modelPool.pop()
+    if (recycled !== undefined) return recycled
     const ledgerSize = this.opts.maxPredictions * this.opts.verifyWindow
-    this.agents.set(agentId, new AgentState(agentId, k, this.opts.agentContexts, ledgerSize, k.threshold))
+    const bytes = AgentModel.bytesFor(this.opts.agentContexts, ledgerSize)
+    const views = BufferViews.allocate(bytes * MODEL_BATCH)
+    for (let i = MODEL_BATCH - 1; i >= 1; i--) this.modelPool.push(new AgentModel(this.opts.agentContexts, ledgerSize, views, i * bytes))
+    return new AgentModel(this.opts.agentContexts, ledgerSize, views, 0)
   }
 
   private kindState(name: string): KindState {
@@ -129,6 +159,8 @@ export class PrefetchEngine {
     }
     const now = ++agent.accesses
     const hit = isWrite || this.hitTier[servedBy]
+    const id = this.templateIdOf(key, agent)
+    const template = this.interner.keyAt(id)
     if (!isWrite) {
       agent.counters.accesses++
       this.global.accesses++
@@ -150,16 +182,18 @@ export class PrefetchEngine {
       this.global.misses++
     }
     this.expirePending(agent, now)
-    const correct = agent.ledger.resolve(key, now)
+    const correct = agent.ledger.resolve(id, template, now)
     for (let i = 0; i < correct; i++) this.recordPrecision(agent, true)
     for (let i = agent.ledger.wrong; i > 0; i--) this.recordPrecision(agent, false)
     this.relaxThreshold(agent, now)
 
     // 2. Models.
-    const template = generaliseKey(key, agentId)
-    const id = this.interner.intern(template)
     if (bytes > 0) this.interner.recordBytes(id, bytes)
-    if (this.interner.isTemplate(id)) agent.seen.add(id)
+    if (this.interner.isTemplate(id)) {
+      agent.seen.add(id)
+      agent.keys.note(id, key)
+    }
+    if (agent.signature !== undefined) this.describe(agent, id)
     const h = agent.history
     // Writes extend the context but are never learnt as successors: prefetching a key that is
     // about to be overwritten is pure waste, so the models only ever predict reads.
@@ -185,10 +219,7 @@ export class PrefetchEngine {
     agent.shapes[0] = stemOfId >= 0 ? stemOfId | SHAPE_STEM_BIT : id
     if (this.opts.sourceThrottle) this.applySourceThresholds(agent.kind)
     if (this.candCount === 0) return NO_PREDICTIONS
-    const out = this.topCandidates(agentId)
-    for (const pr of out) {
-      if (!agent.ledger.has(pr.key) && agent.ledger.add(pr.key, now + this.opts.verifyWindow)) this.recordPrecision(agent, false)
-    }
+    const out = this.topCandidates(agent, now)
     agent.counters.predictions += out.length
     this.global.predictions += out.length
 
@@ -199,6 +230,53 @@ export class PrefetchEngine {
       return NO_PREDICTIONS
     }
     return out
+  }
+
+  /**
+   * The interned id of `key`'s template for `agent` (`agent-17:notes` → id of `{agent}:notes`).
+   * The memo answers repeat accesses without rebuilding and rehashing the template; its answer is
+   * checked for this agent (see TemplateMemo).
+   */
+  private templateIdOf(key: string, agent: AgentState): number {
+    const memoised = this.memo.get(key)
+    if (memoised >= 0) {
+      if (this.interner.isTemplate(memoised) ? agent.keys.keyOf(memoised) === key : key.indexOf(agent.id) < 0) return memoised
+    }
+    const id = this.interner.intern(generaliseKey(key, agent.id))
+    this.memo.set(key, id)
+    return id
+  }
+
+  /**
+   * Folds an access of an unlabelled agent into its behaviour signature; once the signature has
+   * `clusterAfter` accesses, assigns the agent to its behaviour cluster and moves it to the
+   * cluster's shared model (the signature is then released).
+   */
+  private describe(agent: AgentState, id: number): void {
+    const sig = agent.signature!
+    sig.add(this.interner.shapeOf(id))
+    if (sig.observed < this.opts.clusterAfter) return
+    sig.normaliseInto(this.unitSignature)
+    const a = this.clusters.assign(this.unitSignature)
+    if (a.cluster === this.clusterKinds.length) {
+      this.clusterKinds.push(new KindState(`${CLUSTER_PREFIX}${a.cluster}`, new ContextTable(this.opts.kindContexts), this.opts.threshold))
+    }
+    const target = this.clusterKinds[a.cluster]
+    agent.kind.agents--
+    target.agents++
+    agent.kind = target
+    agent.signature = undefined
+  }
+
+  /** The behaviour cluster (`cluster-<i>`) an agent was assigned to; undefined before (or without) clustering. */
+  clusterOf(agentId: string): string | undefined {
+    const a = this.agents.get(agentId)
+    return a !== undefined && a.kind.name.startsWith(CLUSTER_PREFIX) && this.clusterKinds.includes(a.kind) ? a.kind.name : undefined
+  }
+
+  /** Behaviour clusters founded so far. */
+  get clusterCount(): number {
+    return this.clusters.size
   }
 
   /** The threshold in force: the agent's own once it has a record, else its kind's. */
@@ -226,7 +304,7 @@ export class PrefetchEngine {
       const next = this.interner.keyAt(nextId)
       // A private key this agent never touched most likely does not exist yet: don't prefetch it.
       const exists = !this.interner.isTemplate(nextId) || agent.seen.mayContain(nextId)
-      if (next !== currentTemplate && exists) this.addCandidate(next, confidence, source, this.interner.bytesOf(nextId))
+      if (next !== currentTemplate && exists) this.addCandidate(next, nextId, confidence, source, this.interner.bytesOf(nextId))
       h2 = h1
       h1 = h0
       h0 = nextId
@@ -277,7 +355,6 @@ export class PrefetchEngine {
       agent.kind.table.update(g.prevContext, Math.abs(g.delta) <= MAX_KIND_DELTA ? g.delta + DELTA_BIAS : FAR_DELTA)
     }
     g.stem = -1
-    const s = this.interner.stem(stem)
     const pad = this.interner.padWidthOf(id)
     const bytes = this.interner.bytesOf(id)
     if (confirmed) {
@@ -292,30 +369,36 @@ export class PrefetchEngine {
         // The i-th step ahead is as likely as i consecutive correct steps: confidence^i.
         let c = confidence
         for (let i = 1; i <= this.opts.strideDegree && c >= threshold; i++, c *= confidence) {
-          const template = formatNumberedKey(s.prefix, s.suffix, g.last + i * g.delta, pad)
-          if (template === undefined) break
-          if (this.mayExist(agent, template)) this.addCandidate(template, c, "stride", bytes)
+          if (!this.numberedCandidate(agent, stem, g.last + i * g.delta, pad, c, "stride", bytes)) break
         }
       }
     }
     const kg = this.guess
     if (agent.kind.table.best(stemContext, kg) && kg.id !== FAR_DELTA) {
       const confidence = kg.count / (kg.total + 1)
-      if (confidence >= threshold) {
-        const template = formatNumberedKey(s.prefix, s.suffix, value + (kg.id - DELTA_BIAS), pad)
-        if (template !== undefined && this.mayExist(agent, template)) this.addCandidate(template, confidence, "kind", bytes)
-      }
+      if (confidence >= threshold) this.numberedCandidate(agent, stem, value + (kg.id - DELTA_BIAS), pad, confidence, "kind", bytes)
     }
   }
 
-  /** A shared key may always exist; a private template only if this agent has touched it. */
-  private mayExist(agent: AgentState, template: string): boolean {
-    if (!isAgentTemplate(template)) return true
-    const id = this.interner.lookup(template)
-    return id >= 0 && agent.seen.mayContain(id)
+  /**
+   * Adds the key numbered `value` on `stem` as a candidate, if it may exist: a shared key always
+   * may, a private template only if this agent has touched it. Known keys are found by number (no
+   * string is built); only a never-seen shared key is spelt out. Returns false when `value` is not
+   * a valid key number (negative or not a safe integer).
+   */
+  private numberedCandidate(agent: AgentState, stem: number, value: number, pad: number, confidence: number, source: PredictionSource, bytes: number): boolean {
+    if (value < 0 || !Number.isSafeInteger(value)) return false
+    const id = this.interner.numberedId(stem, value, pad)
+    const s = this.interner.stem(stem)
+    if (id >= 0) {
+      if (!s.isTemplate || agent.seen.mayContain(id)) this.addCandidate(this.interner.keyAt(id), id, confidence, source, bytes)
+    } else if (!s.isTemplate) {
+      this.addCandidate(formatNumberedKey(s.prefix, s.suffix, value, pad)!, -1, confidence, source, bytes)
+    }
+    return true
   }
 
-  private addCandidate(key: string, confidence: number, source: PredictionSource, bytes: number): void {
+  private addCandidate(key: string, id: number, confidence: number, source: PredictionSource, bytes: number): void {
     for (let i = 0; i < this.candCount; i++) {
       if (this.candKeys[i] === key) {
         if (confidence > this.candConf[i]) {
@@ -328,13 +411,17 @@ export class PrefetchEngine {
     if (this.candCount === MAX_CANDIDATES) return
     const i = this.candCount++
     this.candKeys[i] = key
+    this.candIds[i] = id
     this.candConf[i] = confidence
     this.candSource[i] = source
     this.candBytes[i] = bytes
   }
 
-  /** The best `maxPredictions` candidates, most confident first (selection over ≤ 16 entries). */
-  private topCandidates(agentId: string): Prediction[] {
+  /**
+   * The best `maxPredictions` candidates, most confident first (selection over ≤ 16 entries), each
+   * also written to the agent's shadow ledger (as its template) for verification.
+   */
+  private topCandidates(agent: AgentState, now: number): Prediction[] {
     const out: Prediction[] = []
     const n = Math.min(this.opts.maxPredictions, this.candCount)
     for (let taken = 0; taken < n; taken++) {
@@ -342,8 +429,12 @@ export class PrefetchEngine {
       for (let i = 0; i < this.candCount; i++) {
         if (this.candConf[i] >= 0 && (best < 0 || this.candConf[i] > this.candConf[best])) best = i
       }
-      out.push({ key: instantiateKey(this.candKeys[best], agentId), confidence: this.candConf[best], source: this.candSource[best], bytes: this.candBytes[best] })
+      const template = this.candKeys[best]
+      const id = this.candIds[best]
+      const key = (id >= 0 && this.interner.isTemplate(id) ? agent.keys.keyOf(id) : undefined) ?? instantiateKey(template, agent.id)
+      out.push({ key, confidence: this.candConf[best], source: this.candSource[best], bytes: this.candBytes[best] })
       this.candConf[best] = -1
+      if (!agent.ledger.has(id, template) && agent.ledger.add(id, template, now + this.opts.verifyWindow)) this.recordPrecision(agent, false)
     }
     return out
   }
@@ -436,13 +527,9 @@ export class PrefetchEngine {
     this.bySource[p.source].used++
     this.opts.onOutcome?.(p.key, p.agent.id, p.source, true)
     this.pending.delete(p.key)
-    const inc = (c: PrefetchCounters): void => {
-      c.used++
-      if (timely) c.timely++
-    }
-    inc(p.agent.counters)
-    inc(p.agent.kind.counters)
-    inc(this.global)
+    countUsed(p.agent.counters, timely)
+    countUsed(p.agent.kind.counters, timely)
+    countUsed(this.global, timely)
     this.recordAccuracy(p.agent, true)
     this.recordSourceOutcome(p.agent.kind, p.source, true)
   }
@@ -591,6 +678,10 @@ export class PrefetchEngine {
     }
     agent.kind.agents--
     this.agents.delete(agentId)
+    // Every ended model goes back to the pool (models share batch buffers, so dropping some would
+    // not free memory while a sibling lives): model memory = peak concurrent agents, in batches.
+    agent.model.clear()
+    this.modelPool.push(agent.model)
     return open
   }
 
@@ -615,9 +706,9 @@ export class PrefetchEngine {
     return a === undefined ? undefined : toPrefetchStats(a.counters)
   }
 
-  /** Statistics of one kind (all its agents, past and present), or undefined. */
+  /** Statistics of one kind or behaviour cluster (all its agents, past and present), or undefined. */
   kindStats(kind: string): PrefetchStats | undefined {
-    const k = this.kinds.get(kind)
+    const k = this.kinds.get(kind) ?? this.clusterKinds.find((c) => c.name === kind)
     return k === undefined ? undefined : toPrefetchStats(k.counters)
   }
 
@@ -641,9 +732,9 @@ export class PrefetchEngine {
    * shadow ledger ring. (Pending prefetches are bounded separately by the scheduler's budget.)
    */
   bytesPerAgent(): number {
-    const table = new ContextTable(this.opts.agentContexts).byteSize
-    const ledger = new PredictionLedger(this.opts.maxPredictions * this.opts.verifyWindow).byteSize
-    return table + StrideDetector.byteSize + SeenFilter.byteSize + 12 + 8 + ledger
+    // The model's buffer region, plus the ledger's and the key spellings' pointer arrays (8 bytes a slot).
+    const ledgerSize = this.opts.maxPredictions * this.opts.verifyWindow
+    return AgentModel.bytesFor(this.opts.agentContexts, ledgerSize) + ledgerSize * 8 + (AgentKeys.byteSize - AgentKeys.arrayBytes)
   }
 
   /** Bytes of one kind's shared table. */
@@ -658,6 +749,11 @@ export class PrefetchEngine {
 
   get agentCount(): number {
     return this.agents.size
+  }
+
+  /** Agent models allocated so far (live + pooled): peak concurrent agents, rounded up to a batch. */
+  get modelsAllocated(): number {
+    return this.agents.size + this.modelPool.length
   }
 
   get internedKeys(): number {
@@ -682,4 +778,12 @@ function countUnused(counters: readonly PrefetchCounters[], wastedBytes: number,
 /** True for `<agentId>:…` keys (they are invalidated when the agent ends). */
 function isPrivateTo(key: string, agentId: string): boolean {
   return key.length > agentId.length && key.charCodeAt(agentId.length) === 58 && key.startsWith(agentId)
+}
+
+/** Name prefix of the shared models of behaviour clusters. */
+const CLUSTER_PREFIX = "cluster-"
+
+function countUsed(c: PrefetchCounters, timely: boolean): void {
+  c.used++
+  if (timely) c.timely++
 }
