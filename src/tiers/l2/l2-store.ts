@@ -16,7 +16,7 @@
  */
 import type { Compressor, L2Options, Version } from "../../types.js"
 import type { L2EvictHandler, L2Tier, StoredBytes, TierCounters } from "../contracts.js"
-import { pakoCompressor } from "./compressors.js"
+import { lz4Compressor } from "./compressors.js"
 
 /** Default serialized size from which values are compressed. */
 export const DEFAULT_COMPRESS_THRESHOLD = 1024
@@ -87,7 +87,7 @@ export class L2Store implements L2Tier {
     this.#maxBytes = maxBytes
     this.#protectedMaxBytes = Math.floor(maxBytes * ratio)
     this.#compressThreshold = threshold
-    this.#compressor = options.compressor ?? pakoCompressor
+    this.#compressor = options.compressor ?? lz4Compressor
     this.#onEvict = options.onEvict
   }
 
