@@ -199,7 +199,7 @@ export class L2Store implements L2Tier {
     if (bytes.byteLength >= this.#compressThreshold && bytes.byteLength > 0) {
       const compressed = this.#compressor.compress(bytes)
       // Keep the compressed form only when it actually saves space (random or already
-      // compressed data can grow under deflate).
+      // compressed data can grow when compressed).
       if (compressed.byteLength < bytes.byteLength) return { stored: compressed, compressed: true }
     }
     return { stored: bytes.slice(), compressed: false }

@@ -23,6 +23,9 @@ const WINDOW_MASK = 0xffff
 /** Multiplicative (Knuth) hash of 4 bytes, as LZ4 does. */
 const HASH_PRIME = -1640531535 // 2654435761 as an int32
 
+/** Largest scratch output buffer an encoder keeps between calls. */
+const SCRATCH_KEEP_MAX = 1 << 20
+
 /** Default number of earlier occurrences examined per position. */
 export const DEFAULT_MAX_ATTEMPTS = 32
 
@@ -37,15 +40,18 @@ function read32(b: Uint8Array, i: number): number {
 }
 
 const EMPTY = new Uint8Array(0)
+const EMPTY_HEAD = new Int32Array(0)
+const EMPTY_CHAIN = new Uint16Array(0)
 
 /** Compresses byte arrays into header + LZ4 block; see the module comment. */
 export class Lz4BlockEncoder {
   /** Per hash: input position + 1 of the latest occurrence inserted (0 = none this call). */
-  readonly #head = new Int32Array(1 << MAX_HASH_LOG)
+  #head = EMPTY_HEAD
   /** Per position (mod the window): distance back to the previous position with the same hash (0 = none). */
-  readonly #chain = new Uint16Array(WINDOW_MASK + 1)
+  #chain = EMPTY_CHAIN
   readonly #maxAttempts: number
-  #scratch = new Uint8Array(maxEncodedBytes(8192))
+  /** Output buffer reused across calls, up to SCRATCH_KEEP_MAX (a rare huge value does not pin its size). */
+  #scratch: Uint8Array = EMPTY
   // Per-call state, in fields so the match finder returns two numbers without allocating.
   #src: Uint8Array = EMPTY
   #shift = 0
@@ -65,8 +71,11 @@ export class Lz4BlockEncoder {
     const n = src.length
     if (n > MAX_BLOCK_BYTES) throw new RangeError(`LZ4 block input of ${n} bytes exceeds ${MAX_BLOCK_BYTES}`)
     const bound = maxEncodedBytes(n)
-    if (this.#scratch.length < bound) this.#scratch = new Uint8Array(bound)
-    const out = this.#scratch
+    let out = this.#scratch
+    if (out.length < bound) {
+      out = new Uint8Array(Math.max(bound, maxEncodedBytes(8192)))
+      if (out.length <= SCRATCH_KEEP_MAX) this.#scratch = out
+    }
     let op = writeVarint(out, n)
     let anchor = 0
 
@@ -74,6 +83,11 @@ export class Lz4BlockEncoder {
       // Size the table to the input: a 4 KiB value clears 16 KiB of table, not 256 KiB.
       let hashLog = MIN_HASH_LOG
       while (hashLog < MAX_HASH_LOG && 1 << hashLog < n) hashLog++
+      if (this.#head.length === 0) {
+        // Allocated on first use (384 KiB), not when the module loads its default compressor.
+        this.#head = new Int32Array(1 << MAX_HASH_LOG)
+        this.#chain = new Uint16Array(WINDOW_MASK + 1)
+      }
       this.#head.fill(0, 0, 1 << hashLog)
       this.#shift = 32 - hashLog
       this.#src = src
