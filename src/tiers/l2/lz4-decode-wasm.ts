@@ -15,7 +15,8 @@
  * a `CorruptBlock` saying where and why.
  *
  * Outputs above `WASM_MAX_OUTPUT` are decoded in TypeScript, so the module's memory (kept for
- * the process's life, since WebAssembly memory cannot shrink) stays small.
+ * the process's life, since WebAssembly memory cannot shrink) stays small; so is everything where
+ * the runtime has no WebAssembly (`node --jitless`), only slower.
  */
 import { CorruptBlock } from "./corrupt-block.js"
 import { decodeLz4Js, readLz4Header } from "./lz4-decode-js.js"
@@ -133,7 +134,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object
   Instance: new (module: object) => { readonly exports: unknown }
 }
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 
 interface Decoder {
   readonly decode: (s: number, end: number, d: number, dEnd: number) => number
@@ -141,20 +142,27 @@ interface Decoder {
   bytes: Uint8Array
 }
 
-let decoder: Decoder | undefined
+/** The instance: undefined until the first decode, null where WebAssembly is unavailable (e.g. `node --jitless`). */
+let decoder: Decoder | null | undefined
 
-function instantiate(): Decoder {
+function instantiate(): Decoder | null {
+  if (wasmApi === undefined) return null
   const module = new wasmApi.Module(moduleBytes({ functionName: "decode", memoryName: "memory", params: 4, locals: 8, body }))
   const exports = new wasmApi.Instance(module).exports as { decode: Decoder["decode"]; memory: WasmMemory }
   return { decode: exports.decode, memory: exports.memory, bytes: new Uint8Array(exports.memory.buffer) }
+}
+
+/** Whether blocks are decoded in WebAssembly in this process (false: every block goes to the TypeScript decoder). */
+export function lz4WasmAvailable(): boolean {
+  return (decoder === undefined ? (decoder = instantiate()) : decoder) !== null
 }
 
 /** Decodes a block written by `Lz4BlockEncoder` into a fresh exact-size array; throws `CorruptBlock` on anything else. */
 export function decodeLz4(block: Uint8Array): Uint8Array {
   const { length: outLength, next } = readLz4Header(block)
   const inLength = block.length
-  if (outLength > WASM_MAX_OUTPUT || outLength > maxDecodedBytes(inLength - next)) return decodeLz4Js(block)
-  const w = (decoder ??= instantiate())
+  if (outLength > WASM_MAX_OUTPUT || outLength > maxDecodedBytes(inLength - next) || !lz4WasmAvailable()) return decodeLz4Js(block)
+  const w = decoder as Decoder
   const outStart = (inLength + SLACK + 7) & ~7
   const needed = outStart + outLength + SLACK
   if (w.bytes.length < needed) {
