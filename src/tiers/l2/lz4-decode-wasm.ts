@@ -20,11 +20,14 @@
  */
 import { CorruptBlock } from "./corrupt-block.js"
 import { decodeLz4Js, readLz4Header } from "./lz4-decode-js.js"
-import { maxDecodedBytes } from "./lz4-format.js"
+import { maxDecodedBytes, maxEncodedBytes } from "./lz4-format.js"
 import { moduleBytes, op } from "./wasm-emit.js"
 
 /** Largest output decoded in WebAssembly (larger ones: TypeScript, where the copy is no longer per-sequence bound). */
 export const WASM_MAX_OUTPUT = 1 << 20
+
+/** Largest block decoded in WebAssembly: the largest encoding of WASM_MAX_OUTPUT bytes. */
+const MAX_WASM_BLOCK = maxEncodedBytes(WASM_MAX_OUTPUT)
 
 /** Spare bytes after the block and after the output, for the wild copies (at most 16 bytes long). */
 const SLACK = 16
@@ -170,7 +173,9 @@ export function lz4WasmAvailable(): boolean {
 export function decodeLz4(block: Uint8Array): Uint8Array {
   const { length: outLength, next } = readLz4Header(block)
   const inLength = block.length
-  if (outLength > WASM_MAX_OUTPUT || outLength > maxDecodedBytes(inLength - next) || !lz4WasmAvailable()) return decodeLz4Js(block)
+  // Large outputs, and blocks too big to be any valid block of at most WASM_MAX_OUTPUT bytes
+  // (which would otherwise grow the module's memory for good), go to the TypeScript decoder.
+  if (outLength > WASM_MAX_OUTPUT || inLength > MAX_WASM_BLOCK || outLength > maxDecodedBytes(inLength - next) || !lz4WasmAvailable()) return decodeLz4Js(block)
   const w = decoder as Decoder
   const outStart = (inLength + SLACK + 7) & ~7
   const needed = outStart + outLength + SLACK

@@ -117,6 +117,12 @@ describe("LZ4 corrupt blocks", () => {
     expect(Array.from(decodeLz4(Uint8Array.of(5, 0x10, 65, 1, 0, 0x00)))).toEqual([65, 65, 65, 65, 65])
   })
 
+  it("a block far larger than any encoding of its declared length (2 MiB of trailing zeros)", () => {
+    const block = new Uint8Array(2 << 20)
+    block.set([5, 0x50, 1, 2, 3, 4, 5])
+    expectCorrupt(block, /match offset 0 at output byte 5/)
+  })
+
   it("many length extension bytes of 255 end in linear time with CorruptBlock", () => {
     const block = new Uint8Array(200_000).fill(255)
     block[0] = 0x7f // declared length 127
