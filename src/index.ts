@@ -32,6 +32,6 @@ export {
   ValueTooLarge,
   type TierCacheError,
 } from "./errors.js"
-export { pakoCompressor, zlibCompressor } from "./tiers/l2/index.js"
+export { CorruptBlock, createLz4Compressor, lz4Compressor, pakoCompressor, zlibCompressor } from "./tiers/l2/index.js"
 export { cacheMetrics } from "./telemetry/metrics.js"
 export { attachPrefetcher } from "./prefetch/attach.js"
