@@ -8,8 +8,10 @@ VITEST := $(NODE_BIN)/vitest run
         bench bench-gate bench-baseline bench-calibrate bench-checker demo clean
 
 # npm ci only when the lock changed since the last install.
+# A symlinked node_modules (a git worktree borrowing another checkout's) is never reinstalled:
+# npm ci would empty the folder it points at under everyone using it.
 node_modules/.installed: package-lock.json package.json
-	npm ci --no-audit --no-fund
+	@if [ -L node_modules ]; then echo "node_modules is a symlink: not running npm ci"; else npm ci --no-audit --no-fund; fi
 	@touch $@
 
 setup: node_modules/.installed

@@ -62,6 +62,13 @@ export class FaultyFs implements L3FileSystem {
     return this.base.readFile(path)
   }
 
+  /** Reads pass through (the faults are on the write side); present so L3's synchronous small-blob read path is exercised too. */
+  readFileSync(path: string, expectedSize: number): Uint8Array {
+    const read = this.base.readFileSync
+    if (read === undefined) throw new Error("the base file system has no synchronous read")
+    return read.call(this.base, path, expectedSize)
+  }
+
   async rename(from: string, to: string): Promise<void> {
     if (this.fires("rename")) throw fail("EIO")
     return this.base.rename(from, to)

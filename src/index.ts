@@ -6,7 +6,7 @@
  * See docs/api.md for the semantics (frozen values, private keys, write-through, misses).
  */
 export { createTierCache, TierCacheClient, TierCacheAgentView, TierCache, isTierCacheError } from "./service/index.js"
-export type { CreateTierCacheOptions, TierCacheEffectOps, TierCacheAgentEffectView } from "./service/index.js"
+export type { CreateTierCacheOptions, TierCacheEffectOps, TierCacheAgentEffectView, AgentEndListener, L1EvictListener, Unsubscribe } from "./service/index.js"
 export type { AccessObserver, ServedBy } from "./hierarchy/types.js"
 export type {
   AgentOptions,
@@ -32,6 +32,6 @@ export {
   ValueTooLarge,
   type TierCacheError,
 } from "./errors.js"
-export { pakoCompressor, zlibCompressor } from "./tiers/l2/index.js"
+export { CorruptBlock, createLz4Compressor, lz4Compressor, pakoCompressor, zlibCompressor } from "./tiers/l2/index.js"
 export { cacheMetrics } from "./telemetry/metrics.js"
 export { attachPrefetcher } from "./prefetch/attach.js"

@@ -16,7 +16,10 @@ export type CacheValue = JsonValue | Uint8Array
  */
 export type Version = number
 
-/** A pluggable compressor for L2 (and L3) bytes. `pako` is the default; `node:zlib` is offered for comparison. */
+/**
+ * A pluggable compressor for L2 and L3 bytes. L2 defaults to LZ4 (fast to decode, for the hit path);
+ * L3 defaults to pako deflate (smaller files). `node:zlib` is offered too.
+ */
 export interface Compressor {
   readonly name: string
   compress(bytes: Uint8Array): Uint8Array
@@ -38,7 +41,7 @@ export interface L2Options {
   readonly maxBytes: number
   /** Values whose serialized form is at least this many bytes are compressed (default 1024). */
   readonly compressThreshold?: number
-  /** Compressor (default pako deflate). */
+  /** Compressor (default LZ4: `lz4Compressor`; `pakoCompressor` / `zlibCompressor` compress more, decode slower). */
   readonly compressor?: Compressor
 }
 

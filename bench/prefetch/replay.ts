@@ -77,23 +77,25 @@ interface InFlight {
 
 /**
  * Tracks each agent's private keys (`<agentId>:…`) so agent end can release them, and which of
- * them exist: a private key exists in the backing store only once written, so prefetching one that
- * was never written installs nothing (as the real loader would return nothing). Shared keys always
+ * them exist: a private key exists in the backing store only once its agent has written or read it
+ * (a trace records only accesses that were served, and the generator writes a private key before
+ * it first reads it), so prefetching one the agent never touched installs nothing (as the real
+ * loader would return nothing: it is usually a file about to be created). Shared keys always
  * exist (they come from the source of truth).
  */
 class PrivateKeys {
   private readonly byAgent = new Map<string, Set<string>>()
-  private readonly written = new Set<string>()
+  private readonly existing = new Set<string>()
   exists(key: string): boolean {
-    return this.written.has(key) || !this.isPrivateOfAny(key)
+    return this.existing.has(key) || !this.isPrivateOfAny(key)
   }
   private isPrivateOfAny(key: string): boolean {
     const colon = key.indexOf(":")
     return colon > 0 && this.byAgent.has(key.slice(0, colon))
   }
-  note(agentId: string, key: string, isWrite: boolean): void {
+  note(agentId: string, key: string): void {
     if (!key.startsWith(agentId) || key.charCodeAt(agentId.length) !== 58) return
-    if (isWrite) this.written.add(key)
+    this.existing.add(key)
     let s = this.byAgent.get(agentId)
     if (s === undefined) this.byAgent.set(agentId, (s = new Set()))
     s.add(key)
@@ -101,7 +103,7 @@ class PrivateKeys {
   release(agentId: string): Set<string> | undefined {
     const s = this.byAgent.get(agentId)
     this.byAgent.delete(agentId)
-    if (s !== undefined) for (const k of s) this.written.delete(k)
+    if (s !== undefined) for (const k of s) this.existing.delete(k)
     return s
   }
 }
@@ -171,7 +173,7 @@ export function replay(stream: ReplayStream, options: ReplayOptions): ReplayResu
       const kind = stream.kinds.get(agentId)
       if (kind !== undefined) engine.registerAgent(agentId, kind)
     }
-    privateKeys.note(agentId, key, op === OP_PUT)
+    privateKeys.note(agentId, key)
     const hit = cache.access(key, i, bySize ? size : 1)
     if (op === OP_GET) {
       gets++
@@ -241,7 +243,7 @@ export function replayLruCache(
       for (const k of privateKeys.release(agentId) ?? []) cache.delete(k)
       continue
     }
-    privateKeys.note(agentId, key, op === OP_PUT)
+    privateKeys.note(agentId, key)
     const hit = cache.get(key) !== undefined
     if (!hit) cache.set(key, sizes === undefined ? 1 : sizes[i])
     if (op === OP_GET) {

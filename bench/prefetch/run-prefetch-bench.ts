@@ -17,6 +17,7 @@ import { toPrefetchStats } from "../../src/prefetch/prefetch-metrics.js"
 import { capacityFor, listSharedTraces, loadTrace, sharedTracesDir, traceName } from "../../src/traces/read-trace.js"
 import { AgentWorkload } from "../../src/workload/index.js"
 import { OP_END, OP_GET, OP_PUT, replay, replayLruCache, type ReplayResult, type ReplayStream } from "./replay.js"
+import { successorBound } from "./successor-bound.js"
 
 interface Args {
   /** Combine earlier partial results (JSON files written by this script) instead of running. */
@@ -88,6 +89,13 @@ function prefetchSummary(r: ReplayResult, off: ReplayResult) {
     used: c.used,
     accuracy: r3(s.accuracy),
     falsePositiveRate: r3(s.falsePositiveRate),
+    /** Issued prefetches neither used nor unused when the run ended (copies still resident). */
+    openAtEnd: c.issued - c.used - c.unused,
+    /** Used by a demand after the useful window (a waiting copy hit late). */
+    usedAfterWindow: c.usedAfterWindow,
+    unusedEvicted: c.unusedEvicted,
+    /** Share of issued prefetches not demanded within their useful window (the throttle's failures). */
+    windowMissRate: c.issued === 0 ? 0 : r3(c.windowMisses / c.issued),
     coverage: r3(s.coverage),
     timeliness: r3(s.timeliness),
     wastedBytes: c.wastedBytes,
@@ -134,7 +142,7 @@ function generatorStream(ops: number): { stream: ReplayStream; uniqueKeys: numbe
 
 function runGenerator(ops: number) {
   const g = generatorStream(ops)
-  const capacities = [2000, 5000, 10000, 20000, 40000]
+  const capacities = [2000, 5000, 10000, 20000, 40000, 80000]
   const rows = capacities.map((capacity) => {
     const off = replay(g.stream, { capacity, prefetch: false })
     const lru = replayLruCache(g.stream, capacity)
@@ -202,6 +210,13 @@ function runTraces(selected: string[] | "all", limit: number | undefined) {
   const anchors = readAnchors()
   const files = listSharedTraces().filter((f) => selected === "all" || selected.includes(traceName(f)))
   const rows = []
+  const bounds: (Omit<ReturnType<typeof successorBound>, "hitLru" | "boundHitTop2" | "boundHitConfident"> & {
+    trace: string
+    sizePct: number
+    hitLru: number
+    boundHitTop2: number
+    boundHitConfident: number
+  })[] = []
   for (const file of files) {
     const name = traceName(file)
     const full = loadTrace(file)
@@ -211,6 +226,10 @@ function runTraces(selected: string[] | "all", limit: number | undefined) {
     const stream: ReplayStream = { name, keys: t.keys, agents: t.agents ?? "trace" }
     for (const p of [1, 5, 10]) {
       const capacity = capacityFor(t.uniqueKeys, p)
+      if (t.agents !== undefined) {
+        const b = successorBound(t.keys, t.agents, capacity, new PrefetchEngine(AGENT_ENGINE).options.threshold)
+        bounds.push({ trace: name, sizePct: p, ...b, hitLru: pct(b.hitLru), boundHitTop2: pct(b.boundHitTop2), boundHitConfident: pct(b.boundHitConfident) })
+      }
       const off = replay(stream, { capacity, prefetch: false })
       const lru = replayLruCache(stream, capacity)
       if (lru.misses !== off.misses) throw new Error(`${name}@${p}%: own LRU ${off.misses} ≠ lru-cache ${lru.misses} misses`)
@@ -250,7 +269,7 @@ function runTraces(selected: string[] | "all", limit: number | undefined) {
       rows.push(row)
     }
   }
-  return rows
+  return { rows, bounds }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,12 +338,16 @@ function markdown(result: ReturnType<typeof collect>): string {
       `Ceiling: ${pct(g.coldMissShareSteady)} % of steady-state gets are first touches of a key (noise, Zipf tails), so no cache that only keeps what was seen can exceed **${g.ceilingWithoutColdPrediction} %**; prefetch can only pass it by predicting never-seen keys (sequential file reads).`,
       "",
     )
-    L.push("| capacity | % of keys | steady hit off (LRU) | lru-cache | steady hit on | Δ | accuracy | FP rate | coverage | miss reduction | timeliness | issued | throttled | L1 off | L1 on | L1 accuracy |")
-    L.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    L.push(
+      "Accuracy = used / issued and FP = unused / issued, where used means demanded before the prefetched copy was evicted (a copy still unread after its useful window waits and counts used if a later demand hits it: *late*); *window miss* = not demanded within the useful window (what the throttle counts as failure); *open* = still resident, unresolved, when the run ended.",
+      "",
+    )
+    L.push("| capacity | % of keys | steady hit off (LRU) | lru-cache | steady hit on | Δ | accuracy | FP rate | window-miss rate | late used | open | coverage | miss reduction | timeliness | issued | throttled | L1 off | L1 on | L1 accuracy |")
+    L.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for (const r of g.rows) {
       const p = r.prefetch
       L.push(
-        `| ${r.capacity} | ${pct(r.capacityShareOfUniqueKeys)} | ${r.steadyHitOff} | ${r.steadyHitLruCache} | ${r.steadyHitOn} | ${(r.steadyHitOn - r.steadyHitOff).toFixed(2)} | ${pct(p.accuracy)} | ${pct(p.falsePositiveRate)} | ${pct(p.coverage)} | ${pct(p.missReduction)} | ${pct(p.timeliness)} | ${p.issued} | ${pct(p.throttledShare)} % | ${r.steadyHitL1Off} | ${r.steadyHitL1On} | ${pct(r.accuracyL1On)} |`,
+        `| ${r.capacity} | ${pct(r.capacityShareOfUniqueKeys)} | ${r.steadyHitOff} | ${r.steadyHitLruCache} | ${r.steadyHitOn} | ${(r.steadyHitOn - r.steadyHitOff).toFixed(2)} | ${pct(p.accuracy)} | ${pct(p.falsePositiveRate)} | ${pct(p.windowMissRate)} | ${p.usedAfterWindow} | ${p.openAtEnd} | ${pct(p.coverage)} | ${pct(p.missReduction)} | ${pct(p.timeliness)} | ${p.issued} | ${pct(p.throttledShare)} % | ${r.steadyHitL1Off} | ${r.steadyHitL1On} | ${pct(r.accuracyL1On)} |`,
       )
     }
     L.push("")
@@ -344,6 +367,22 @@ function markdown(result: ReturnType<typeof collect>): string {
     const worst = result.traces.reduce((m, r) => Math.min(m, r.delta), Infinity)
     const losers = result.traces.filter((r) => r.delta < -0.5)
     L.push("", `Worst Δ: ${worst.toFixed(2)} points; rows more than 0.5 points below prefetch-off: ${losers.length}${losers.length ? " (" + losers.map((r) => `${r.trace}@${r.sizePct}%`).join(", ") + ")" : ""}.`, "")
+  }
+  if (result.agentBounds.length > 0) {
+    L.push("### How predictable is the agent trace? (successor upper bound, bench/prefetch/successor-bound.ts)", "")
+    L.push(
+      "LRU misses of the per-agent replay, classified. *cold*: first access to the key by anyone; *private first touch*: an agent's first access to its own `<agent>:…` key (a file being created: nothing to load); *top-2 / confident predictable*: the miss's key (agent-templated) had been seen, across all agents, as one of the two most frequent successors of the agent's previous key / as the most frequent one with confidence ≥ the engine threshold. *Bound hit*: LRU hit ratio with every such miss turned into a hit, free and on time — no successor prefetcher can do better at that size.",
+      "",
+    )
+    L.push("| trace | size | cap | misses | cold | private first touch | repeat | top-2 predictable | confident predictable | LRU hit | bound hit (top-2) | bound hit (confident) |")
+    L.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (const b of result.agentBounds) {
+      const share = (x: number): string => `${x} (${pct(x / b.misses)} %)`
+      L.push(
+        `| ${b.trace} | ${b.sizePct}% | ${b.capacity} | ${b.misses} | ${share(b.cold)} | ${share(b.privateFirstTouch)} | ${share(b.repeat)} | ${share(b.top2Predictable)} | ${share(b.confidentPredictable)} | ${b.hitLru} | ${b.boundHitTop2} | ${b.boundHitConfident} |`,
+      )
+    }
+    L.push("")
   }
   const m = result.mithril
   if (m !== undefined) {
@@ -368,7 +407,9 @@ function markdown(result: ReturnType<typeof collect>): string {
 function collect(args: Args) {
   const started = Date.now()
   const generator = args.generator ? runGenerator(args.ops) : undefined
-  const traces = args.traces === "all" || args.traces.length > 0 ? runTraces(args.traces, args.limit) : []
+  const traced = args.traces === "all" || args.traces.length > 0 ? runTraces(args.traces, args.limit) : { rows: [], bounds: [] }
+  const traces = traced.rows
+  const agentBounds = traced.bounds
   const mithril = args.mithril ? runMithrilComparison() : undefined
   return {
     command: `node --import tsx bench/prefetch/run-prefetch-bench.ts ${process.argv.slice(2).join(" ")}`.trim(),
@@ -377,6 +418,7 @@ function collect(args: Args) {
     engineDefaults: new PrefetchEngine().options,
     generator,
     traces,
+    agentBounds,
     mithril,
     elapsedSeconds: Math.round((Date.now() - started) / 1000),
   }
@@ -392,6 +434,7 @@ function merge(files: readonly string[]): ReturnType<typeof collect> {
     generator: parts.find((p) => p.generator !== undefined)?.generator,
     mithril: parts.find((p) => p.mithril !== undefined)?.mithril,
     traces,
+    agentBounds: parts.flatMap((p) => p.agentBounds ?? []),
     elapsedSeconds: parts.reduce((n, p) => n + p.elapsedSeconds, 0),
   }
 }

@@ -5,8 +5,11 @@
  * engine's metrics.
  *
  * Agents are registered with the kind they declared in `cache.agent(id, { kind })` on their first
- * access. The facade has no agent-end hook, so ended agents are found by a sweep every
- * {@link SWEEP_EVERY} accesses (an agent the hierarchy no longer knows is ended here too).
+ * access. The facade's lifecycle events do the rest:
+ * - `onAgentEnd`: the agent's in-flight prefetches are cancelled and its model and private state
+ *   released at once (its kind's shared model keeps what it learnt);
+ * - `onL1Evict`: a prefetched entry dropped before anyone read it is counted wasted when it
+ *   happens, not when its useful window runs out.
  * Accesses outside any agent view are learnt as one shared pseudo-agent.
  */
 import type { TierCacheClient } from "../service/facade.js"
@@ -15,11 +18,10 @@ import type { PrefetchTarget } from "./prefetch-target.js"
 
 /** Pseudo-agent for accesses made outside an agent view (contains ':' so no real agent id can clash). */
 export const SHARED_AGENT = "(shared):"
-const SWEEP_EVERY = 4096
 
 export interface AttachedPrefetcher {
   readonly prefetcher: Prefetcher
-  /** Unhooks from the client and cancels in-flight prefetches. */
+  /** Unhooks from the client (access hook, lifecycle events, stats) and cancels in-flight prefetches. */
   detach(): void
 }
 
@@ -33,22 +35,18 @@ export function attachPrefetcher(client: TierCacheClient, options: PrefetcherOpt
     isResident: (key) => h.l1.has(key),
   }
   const prefetcher = new Prefetcher(target, options)
-  let accesses = 0
   client.onAccess = (agentId, key, servedBy) => {
     const id = agentId ?? SHARED_AGENT
     if (agentId !== undefined) prefetcher.registerAgent(id, h.agents.get(agentId)?.kind)
     prefetcher.onAccess(id, key, servedBy)
-    if (++accesses % SWEEP_EVERY === 0) {
-      for (const live of prefetcher.engine.agentIds()) {
-        if (live !== SHARED_AGENT && !h.agents.isRegistered(live)) prefetcher.endAgent(live)
-      }
-    }
   }
+  const unsubscribe = [client.onAgentEnd((agentId) => prefetcher.endAgent(agentId)), client.onL1Evict((key) => prefetcher.onEvicted(key))]
   client.setPrefetchStatsSource(() => prefetcher.stats())
   return {
     prefetcher,
     detach() {
       client.onAccess = undefined
+      for (const u of unsubscribe) u()
       client.setPrefetchStatsSource(undefined)
       prefetcher.close()
     },

@@ -35,10 +35,16 @@ export interface PrefetchEngineOptions {
   readonly verifyWindow?: number
   /** An issued prefetch not demanded within this many accesses of its agent is unused. Default 32. */
   readonly usefulWindow?: number
+  /** Completed prefetches kept waiting for a late demand after their useful window (see waiting-prefetches.ts). Default 4096. */
+  readonly waitingLimit?: number
   /** Minimum recent shadow precision for an agent (or kind) to prefetch at all. Default 0.7. */
   readonly gateTarget?: number
   /** Real accuracy below which the agent's threshold rises. Default 0.8. */
   readonly accuracyTarget?: number
+  /** Throttle each predicting model (agent / kind / stride) of a kind on its own accuracy too. Default true. */
+  readonly sourceThrottle?: boolean
+  /** Final accuracy (used before eviction) below which a model’s own threshold rises. Default 0.5. */
+  readonly sourceAccuracyTarget?: number
   /** Outcomes needed before an agent's own record replaces its kind's. Default 16. */
   readonly minSamples?: number
   /** Tiers whose service counts as a hit for coverage. Default ["l1"]. */
@@ -47,6 +53,16 @@ export interface PrefetchEngineOptions {
   readonly defaultKind?: string
   /** Distinct kinds kept; further kinds share the default kind's model. Default 64. */
   readonly maxKinds?: number
+  /**
+   * Behavioural clustering of unlabelled agents: after this many accesses, an agent registered
+   * without a kind is assigned to the nearest behaviour cluster (each cluster has its own shared
+   * model). 0 disables clustering: unlabelled agents then all share the default kind. Default 0.
+   */
+  readonly clusterAfter?: number
+  /** Most behaviour clusters kept. Default 8. */
+  readonly maxClusters?: number
+  /** Cosine similarity at which an agent joins a cluster instead of founding one. Default 0.75. */
+  readonly clusterSimilarity?: number
   /** Called when an issued prefetch resolves (for tracing and analysis; keep it cheap). */
   readonly onOutcome?: (key: string, agentId: string, source: PredictionSource, used: boolean) => void
 }
@@ -61,12 +77,18 @@ export interface ResolvedOptions {
   readonly strideDegree: number
   readonly verifyWindow: number
   readonly usefulWindow: number
+  readonly waitingLimit: number
   readonly gateTarget: number
   readonly accuracyTarget: number
   readonly minSamples: number
+  readonly sourceThrottle: boolean
+  readonly sourceAccuracyTarget: number
   readonly hitTiers: readonly ServedBy[]
   readonly defaultKind: string
   readonly maxKinds: number
+  readonly clusterAfter: number
+  readonly maxClusters: number
+  readonly clusterSimilarity: number
   readonly onOutcome: ((key: string, agentId: string, source: PredictionSource, used: boolean) => void) | undefined
 }
 
@@ -85,12 +107,18 @@ export function resolveEngineOptions(o: PrefetchEngineOptions): ResolvedOptions 
     strideDegree: Math.max(0, o.strideDegree ?? 2),
     verifyWindow: Math.max(1, o.verifyWindow ?? 8),
     usefulWindow: Math.max(1, o.usefulWindow ?? 32),
+    waitingLimit: Math.max(0, o.waitingLimit ?? 4096),
     gateTarget: o.gateTarget ?? 0.7,
     accuracyTarget: o.accuracyTarget ?? 0.8,
     minSamples: Math.max(1, o.minSamples ?? 16),
+    sourceThrottle: o.sourceThrottle ?? true,
+    sourceAccuracyTarget: o.sourceAccuracyTarget ?? 0.5,
     hitTiers: o.hitTiers ?? ["l1"],
     defaultKind: o.defaultKind ?? "default",
     maxKinds: Math.max(1, o.maxKinds ?? 64),
+    clusterAfter: Math.max(0, Math.floor(o.clusterAfter ?? 0)),
+    maxClusters: Math.max(1, Math.floor(o.maxClusters ?? 8)),
+    clusterSimilarity: o.clusterSimilarity ?? 0.75,
     onOutcome: o.onOutcome,
   }
 }

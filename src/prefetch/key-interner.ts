@@ -13,19 +13,33 @@ import { parseNumberedKey } from "./numbered-key.js"
 export interface KeyStem {
   readonly prefix: string
   readonly suffix: string
+  /** True when the stem holds the agent placeholder (its keys are private to each agent). */
+  readonly isTemplate: boolean
 }
+
+/** Fields of a key's record (see KeyInterner.rec). */
+const STEM = 0
+const NUMBER = 1
+const PAD = 2
+const BYTES = 3
+const TEMPLATED = 4
+const SHAPE = 5
+const FIELDS = 6
 
 export class KeyInterner {
   private readonly ids = new Map<string, number>()
   private readonly keyOf: string[] = []
-  /** Stem id per key id, -1 when the key has no number. */
-  private readonly stemOfKey: number[] = []
-  private readonly numberOfKey: number[] = []
-  private readonly padOfKey: number[] = []
-  private readonly bytesOfKey: number[] = []
-  private readonly templated: boolean[] = []
+  /**
+   * One record of FIELDS doubles per key id: stem id (-1 when the key has no number), number, pad
+   * width, last value size, templated (0/1), coarse shape hash (every digit run collapsed, for
+   * behaviour signatures). One record rather than one array per field: an access reads several
+   * fields of one key, and a record is one cache line where six arrays would be six.
+   */
+  private rec = new Float64Array(FIELDS * 1024)
   private readonly stemIds = new Map<string, number>()
   private readonly stems: KeyStem[] = []
+  /** Per stem: number → id of the key last interned with that number (for string-free stride lookups). */
+  private readonly byNumber: Map<number, number>[] = []
 
   /** The id of `key`, interning it (and parsing its number) on first sight. */
   intern(key: string): number {
@@ -34,25 +48,35 @@ export class KeyInterner {
     const id = this.keyOf.length
     this.ids.set(key, id)
     this.keyOf.push(key)
+    if ((id + 1) * FIELDS > this.rec.length) {
+      const grown = new Float64Array(this.rec.length * 2)
+      grown.set(this.rec)
+      this.rec = grown
+    }
+    const r = id * FIELDS
+    const rec = this.rec
     const parsed = parseNumberedKey(key)
     if (parsed === undefined) {
-      this.stemOfKey.push(-1)
-      this.numberOfKey.push(0)
-      this.padOfKey.push(0)
+      rec[r + STEM] = -1
+      rec[r + NUMBER] = 0
+      rec[r + PAD] = 0
     } else {
       const stemKey = parsed.prefix + "\u0000" + parsed.suffix
       let stem = this.stemIds.get(stemKey)
       if (stem === undefined) {
         stem = this.stems.length
         this.stemIds.set(stemKey, stem)
-        this.stems.push({ prefix: parsed.prefix, suffix: parsed.suffix })
+        this.stems.push({ prefix: parsed.prefix, suffix: parsed.suffix, isTemplate: isAgentTemplate(parsed.prefix) || isAgentTemplate(parsed.suffix) })
+        this.byNumber.push(new Map())
       }
-      this.stemOfKey.push(stem)
-      this.numberOfKey.push(parsed.value)
-      this.padOfKey.push(parsed.padWidth)
+      this.byNumber[stem].set(parsed.value, id)
+      rec[r + STEM] = stem
+      rec[r + NUMBER] = parsed.value
+      rec[r + PAD] = parsed.padWidth
     }
-    this.bytesOfKey.push(0)
-    this.templated.push(isAgentTemplate(key))
+    rec[r + BYTES] = 0
+    rec[r + TEMPLATED] = isAgentTemplate(key) ? 1 : 0
+    rec[r + SHAPE] = coarseShapeHash(key)
     return id
   }
 
@@ -61,21 +85,40 @@ export class KeyInterner {
     return this.ids.get(key) ?? -1
   }
 
+  /**
+   * The id of the key `formatNumberedKey(stem.prefix, stem.suffix, value, padWidth)` would spell,
+   * or -1 when that key was never interned — without building the string.
+   */
+  numberedId(stemId: number, value: number, padWidth: number): number {
+    const id = this.byNumber[stemId].get(value)
+    if (id === undefined) return -1
+    // The formatted key keeps a zero-padded width only when the number is shorter than it.
+    const pad = padWidth > 1 && value >= 0 && value < 10 ** (padWidth - 1) ? padWidth : 0
+    return this.rec[id * FIELDS + PAD] === pad ? id : this.lookupSlow(stemId, value, padWidth)
+  }
+
+  /** Two spellings of one number on one stem (`file-01`, `file-1`): fall back to the string. */
+  private lookupSlow(stemId: number, value: number, padWidth: number): number {
+    const s = this.stems[stemId]
+    const digits = padWidth > 0 ? String(value).padStart(padWidth, "0") : String(value)
+    return this.lookup(s.prefix + digits + s.suffix)
+  }
+
   keyAt(id: number): string {
     return this.keyOf[id]
   }
 
   /** Stem id of a key id, or -1 when the key carries no number. */
   stemOf(id: number): number {
-    return this.stemOfKey[id]
+    return this.rec[id * FIELDS + STEM]
   }
 
   numberOf(id: number): number {
-    return this.numberOfKey[id]
+    return this.rec[id * FIELDS + NUMBER]
   }
 
   padWidthOf(id: number): number {
-    return this.padOfKey[id]
+    return this.rec[id * FIELDS + PAD]
   }
 
   stem(stemId: number): KeyStem {
@@ -84,19 +127,43 @@ export class KeyInterner {
 
   /** True when the key is an agent template (`{agent}:…`), i.e. private to each agent. */
   isTemplate(id: number): boolean {
-    return this.templated[id]
+    return this.rec[id * FIELDS + TEMPLATED] === 1
+  }
+
+  /**
+   * A hash of the key with every run of digits collapsed to one symbol: `repo:p3:file-12` and
+   * `repo:p7:file-4` share a shape, `{agent}:task-2` and `{agent}:task-3` too. Behaviour
+   * signatures are built over shapes, so agents that do the same kind of work on different
+   * projects or items look alike.
+   */
+  shapeOf(id: number): number {
+    return this.rec[id * FIELDS + SHAPE]
   }
 
   /** Last size recorded for a key id (0 when never recorded). */
   bytesOf(id: number): number {
-    return this.bytesOfKey[id]
+    return this.rec[id * FIELDS + BYTES]
   }
 
   recordBytes(id: number, bytes: number): void {
-    this.bytesOfKey[id] = bytes
+    this.rec[id * FIELDS + BYTES] = bytes
   }
 
   get size(): number {
     return this.keyOf.length
   }
+}
+
+/** FNV-1a over the key's characters, each digit run hashed as a single '#'. */
+function coarseShapeHash(key: string): number {
+  let h = 0x811c9dc5
+  let inDigits = false
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    const digit = c >= 48 && c <= 57
+    if (digit && inDigits) continue
+    inDigits = digit
+    h = Math.imul(h ^ (digit ? 35 : c), 0x01000193)
+  }
+  return h >>> 0
 }

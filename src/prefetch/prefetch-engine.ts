@@ -2,8 +2,11 @@
  * The prefetch engine: learns each agent's key sequence online and says what to prefetch next.
  *
  * Per demand access (`observe`) it
- *  1. settles outcomes: a pending prefetch of this key is now "used"; the agent's expired pending
- *     prefetches are "unused"; the agent's shadow predictions are verified (PredictionLedger);
+ *  1. settles outcomes: a pending prefetch of this key is now "used" (so is a copy waiting past its
+ *     window, if this demand hit it); the agent's prefetches past their useful window count as
+ *     window misses for the throttle, and their completed copies wait for a late demand
+ *     (waiting-prefetches.ts) until evicted; the agent's shadow predictions are verified
+ *     (PredictionLedger);
  *  2. updates the models: the agent's own order-1..k Markov table, its kind's shared workflow
  *     n-gram table (same contexts, shared by every agent of the kind), and the stride detector —
  *     all over interned, agent-templated key ids;
@@ -11,7 +14,9 @@
  *     `lookahead` steps deep, plus stride continuations; keeps those above the agent's threshold;
  *  4. gates (the throttle): returns them only when the agent's recent shadow precision (or its
  *     kind's, for a new agent) is at least `gateTarget`. The threshold itself rises while the real
- *     accuracy of issued prefetches is below `accuracyTarget` and relaxes when it recovers.
+ *     accuracy of issued prefetches (used within the window) is below `accuracyTarget` and relaxes
+ *     when it recovers; and each model of a kind (agent / kind / stride) has its own threshold,
+ *     driven by its final outcomes (used before eviction or not) against `sourceAccuracyTarget`.
  *
  * The engine is synchronous and does no I/O. The caller (Prefetcher, or the offline simulator)
  * checks residency, applies the budget, issues the loads and reports back through
@@ -19,16 +24,20 @@
  */
 import type { PrefetchStats } from "../api.js"
 import type { AccuracyWindow } from "./accuracy-window.js"
-import { generaliseKey, instantiateKey, isAgentTemplate } from "./agent-template.js"
+import { generaliseKey, instantiateKey } from "./agent-template.js"
 import { ContextTable, contextHash, type SuccessorGuess } from "./context-table.js"
-import { AgentState, KindState, type Pending } from "./engine-state.js"
+import { AgentKeys } from "./agent-keys.js"
+import { BehaviourClusters } from "./behaviour-clusters.js"
+import { BufferViews } from "./buffer-views.js"
+import { SIGNATURE_DIMS } from "./behaviour-signature.js"
+import { AgentModel, AgentState, KindState, SOURCE_INDEX, type Pending } from "./engine-state.js"
 import { resolveEngineOptions, type Prediction, type PredictionSource, type PrefetchEngineOptions, type ResolvedOptions, type ServedBy } from "./engine-options.js"
 import { KeyInterner } from "./key-interner.js"
 import { formatNumberedKey } from "./numbered-key.js"
-import { PredictionLedger } from "./prediction-ledger.js"
-import { SeenFilter } from "./seen-filter.js"
 import { PrefetchCounters, toPrefetchStats } from "./prefetch-metrics.js"
-import { StrideDetector, type StrideGuess } from "./stride-detector.js"
+import type { StrideGuess } from "./stride-detector.js"
+import { TemplateMemo } from "./template-memo.js"
+import { WaitingPrefetches, type WaitingPrefetch } from "./waiting-prefetches.js"
 
 export type { Prediction, PredictionSource, PrefetchEngineOptions, ServedBy } from "./engine-options.js"
 
@@ -51,13 +60,23 @@ const FAR_DELTA = DELTA_BIAS + MAX_KIND_DELTA + 1
 const SHAPE_STEM_BIT = 1 << 30
 /** Candidate slots per access (agent + kind chains, stride continuations). */
 const MAX_CANDIDATES = 16
+/** Agent models allocated together (one buffer); the spares wait in the pool. */
+const MODEL_BATCH = 16
 
 export class PrefetchEngine {
   private readonly opts: ResolvedOptions
   private readonly interner = new KeyInterner()
+  private readonly memo = new TemplateMemo()
+  /** Cleared models of ended agents and unused batch spares (see takeModel). */
+  private readonly modelPool: AgentModel[] = []
+  private readonly clusters: BehaviourClusters
+  private readonly clusterKinds: KindState[] = []
+  private readonly unitSignature = new Float64Array(SIGNATURE_DIMS)
   private readonly agents = new Map<string, AgentState>()
   private readonly kinds = new Map<string, KindState>()
   private readonly pending = new Map<string, Pending>()
+  /** Completed prefetches past their useful window, still resident and unread. */
+  private readonly waiting: WaitingPrefetches
   private readonly global = new PrefetchCounters()
   private readonly bySource: Record<PredictionSource, { issued: number; used: number }> = {
     agent: { issued: 0, used: 0 },
@@ -69,6 +88,8 @@ export class PrefetchEngine {
   private readonly guess: SuccessorGuess = { id: -1, count: 0, total: 0 }
   private readonly strideGuess: StrideGuess = { stem: -1, last: 0, delta: 0, confirmations: 0, prevContext: 0 }
   private readonly candKeys: string[] = new Array<string>(MAX_CANDIDATES).fill("")
+  /** Interned id of each candidate's template, -1 when the key was never seen (stride extrapolation). */
+  private readonly candIds = new Int32Array(MAX_CANDIDATES)
   private readonly candConf = new Float64Array(MAX_CANDIDATES)
   private readonly candSource: PredictionSource[] = new Array<PredictionSource>(MAX_CANDIDATES).fill("agent")
   private readonly candBytes = new Float64Array(MAX_CANDIDATES)
@@ -76,8 +97,10 @@ export class PrefetchEngine {
 
   constructor(options: PrefetchEngineOptions = {}) {
     this.opts = resolveEngineOptions(options)
+    this.waiting = new WaitingPrefetches(this.opts.waitingLimit)
     this.hitTier = { l1: false, l2: false, l3: false, load: false, miss: false }
     for (const t of this.opts.hitTiers) this.hitTier[t] = true
+    this.clusters = new BehaviourClusters(this.opts.maxClusters, this.opts.clusterSimilarity)
   }
 
   /** The resolved configuration (for reports). */
@@ -93,8 +116,24 @@ export class PrefetchEngine {
     if (this.agents.has(agentId)) return
     const k = this.kindState(kind ?? this.opts.defaultKind)
     k.agents++
+    const agent = new AgentState(agentId, k, this.takeModel(), k.threshold)
+    if (kind === undefined && this.opts.clusterAfter > 0) agent.signature = agent.model.signature
+    this.agents.set(agentId, agent)
+  }
+
+  /**
+   * A cleared model for a new agent: a recycled one, else one of a fresh batch. Models are
+   * allocated MODEL_BATCH at a time in one buffer, so registering an agent costs a pop, not a
+   * dozen typed-array allocations (one registration in MODEL_BATCH pays for the batch).
+   */
+  private takeModel(): AgentModel {
+    const recycled = this.modelPool.pop()
+    if (recycled !== undefined) return recycled
     const ledgerSize = this.opts.maxPredictions * this.opts.verifyWindow
-    this.agents.set(agentId, new AgentState(agentId, k, this.opts.agentContexts, ledgerSize, k.threshold))
+    const bytes = AgentModel.bytesFor(this.opts.agentContexts, ledgerSize)
+    const views = BufferViews.allocate(bytes * MODEL_BATCH)
+    for (let i = MODEL_BATCH - 1; i >= 1; i--) this.modelPool.push(new AgentModel(this.opts.agentContexts, ledgerSize, views, i * bytes))
+    return new AgentModel(this.opts.agentContexts, ledgerSize, views, 0)
   }
 
   private kindState(name: string): KindState {
@@ -120,6 +159,8 @@ export class PrefetchEngine {
     }
     const now = ++agent.accesses
     const hit = isWrite || this.hitTier[servedBy]
+    const id = this.templateIdOf(key, agent)
+    const template = this.interner.keyAt(id)
     if (!isWrite) {
       agent.counters.accesses++
       this.global.accesses++
@@ -128,8 +169,12 @@ export class PrefetchEngine {
     // 1. Outcomes.
     const p = this.pending.get(key)
     if (p !== undefined && !p.resolved) {
-      if (isWrite) this.resolveUnused(p)
+      if (isWrite) this.resolveUnused(p, "overwritten")
       else this.resolveUsed(p, hit && p.completed)
+    } else if (this.waiting.size !== 0) {
+      const w = this.waiting.take(key)
+      // A late demand that hits used the waiting copy; one that misses proves it was gone.
+      if (w !== undefined) this.settleWaiting(w, !isWrite && hit, isWrite ? "overwritten" : "other")
     }
     if (!hit) {
       agent.counters.misses++
@@ -137,16 +182,18 @@ export class PrefetchEngine {
       this.global.misses++
     }
     this.expirePending(agent, now)
-    const correct = agent.ledger.resolve(key, now)
+    const correct = agent.ledger.resolve(id, template, now)
     for (let i = 0; i < correct; i++) this.recordPrecision(agent, true)
     for (let i = agent.ledger.wrong; i > 0; i--) this.recordPrecision(agent, false)
     this.relaxThreshold(agent, now)
 
     // 2. Models.
-    const template = generaliseKey(key, agentId)
-    const id = this.interner.intern(template)
     if (bytes > 0) this.interner.recordBytes(id, bytes)
-    if (this.interner.isTemplate(id)) agent.seen.add(id)
+    if (this.interner.isTemplate(id)) {
+      agent.seen.add(id)
+      agent.keys.note(id, key)
+    }
+    if (agent.signature !== undefined) this.describe(agent, id)
     const h = agent.history
     // Writes extend the context but are never learnt as successors: prefetching a key that is
     // about to be overwritten is pure waste, so the models only ever predict reads.
@@ -170,11 +217,9 @@ export class PrefetchEngine {
     const stemOfId = this.interner.stemOf(id)
     agent.shapes[1] = agent.shapes[0]
     agent.shapes[0] = stemOfId >= 0 ? stemOfId | SHAPE_STEM_BIT : id
+    if (this.opts.sourceThrottle) this.applySourceThresholds(agent.kind)
     if (this.candCount === 0) return NO_PREDICTIONS
-    const out = this.topCandidates(agentId)
-    for (const pr of out) {
-      if (!agent.ledger.has(pr.key) && agent.ledger.add(pr.key, now + this.opts.verifyWindow)) this.recordPrecision(agent, false)
-    }
+    const out = this.topCandidates(agent, now)
     agent.counters.predictions += out.length
     this.global.predictions += out.length
 
@@ -185,6 +230,53 @@ export class PrefetchEngine {
       return NO_PREDICTIONS
     }
     return out
+  }
+
+  /**
+   * The interned id of `key`'s template for `agent` (`agent-17:notes` → id of `{agent}:notes`).
+   * The memo answers repeat accesses without rebuilding and rehashing the template; its answer is
+   * checked for this agent (see TemplateMemo).
+   */
+  private templateIdOf(key: string, agent: AgentState): number {
+    const memoised = this.memo.get(key)
+    if (memoised >= 0) {
+      if (this.interner.isTemplate(memoised) ? agent.keys.keyOf(memoised) === key : key.indexOf(agent.id) < 0) return memoised
+    }
+    const id = this.interner.intern(generaliseKey(key, agent.id))
+    this.memo.set(key, id)
+    return id
+  }
+
+  /**
+   * Folds an access of an unlabelled agent into its behaviour signature; once the signature has
+   * `clusterAfter` accesses, assigns the agent to its behaviour cluster and moves it to the
+   * cluster's shared model (the signature is then released).
+   */
+  private describe(agent: AgentState, id: number): void {
+    const sig = agent.signature!
+    sig.add(this.interner.shapeOf(id))
+    if (sig.observed < this.opts.clusterAfter) return
+    sig.normaliseInto(this.unitSignature)
+    const a = this.clusters.assign(this.unitSignature)
+    if (a.cluster === this.clusterKinds.length) {
+      this.clusterKinds.push(new KindState(`${CLUSTER_PREFIX}${a.cluster}`, new ContextTable(this.opts.kindContexts), this.opts.threshold))
+    }
+    const target = this.clusterKinds[a.cluster]
+    agent.kind.agents--
+    target.agents++
+    agent.kind = target
+    agent.signature = undefined
+  }
+
+  /** The behaviour cluster (`cluster-<i>`) an agent was assigned to; undefined before (or without) clustering. */
+  clusterOf(agentId: string): string | undefined {
+    const a = this.agents.get(agentId)
+    return a !== undefined && a.kind.name.startsWith(CLUSTER_PREFIX) && this.clusterKinds.includes(a.kind) ? a.kind.name : undefined
+  }
+
+  /** Behaviour clusters founded so far. */
+  get clusterCount(): number {
+    return this.clusters.size
   }
 
   /** The threshold in force: the agent's own once it has a record, else its kind's. */
@@ -212,7 +304,7 @@ export class PrefetchEngine {
       const next = this.interner.keyAt(nextId)
       // A private key this agent never touched most likely does not exist yet: don't prefetch it.
       const exists = !this.interner.isTemplate(nextId) || agent.seen.mayContain(nextId)
-      if (next !== currentTemplate && exists) this.addCandidate(next, confidence, source, this.interner.bytesOf(nextId))
+      if (next !== currentTemplate && exists) this.addCandidate(next, nextId, confidence, source, this.interner.bytesOf(nextId))
       h2 = h1
       h1 = h0
       h0 = nextId
@@ -263,7 +355,6 @@ export class PrefetchEngine {
       agent.kind.table.update(g.prevContext, Math.abs(g.delta) <= MAX_KIND_DELTA ? g.delta + DELTA_BIAS : FAR_DELTA)
     }
     g.stem = -1
-    const s = this.interner.stem(stem)
     const pad = this.interner.padWidthOf(id)
     const bytes = this.interner.bytesOf(id)
     if (confirmed) {
@@ -278,30 +369,36 @@ export class PrefetchEngine {
         // The i-th step ahead is as likely as i consecutive correct steps: confidence^i.
         let c = confidence
         for (let i = 1; i <= this.opts.strideDegree && c >= threshold; i++, c *= confidence) {
-          const template = formatNumberedKey(s.prefix, s.suffix, g.last + i * g.delta, pad)
-          if (template === undefined) break
-          if (this.mayExist(agent, template)) this.addCandidate(template, c, "stride", bytes)
+          if (!this.numberedCandidate(agent, stem, g.last + i * g.delta, pad, c, "stride", bytes)) break
         }
       }
     }
     const kg = this.guess
     if (agent.kind.table.best(stemContext, kg) && kg.id !== FAR_DELTA) {
       const confidence = kg.count / (kg.total + 1)
-      if (confidence >= threshold) {
-        const template = formatNumberedKey(s.prefix, s.suffix, value + (kg.id - DELTA_BIAS), pad)
-        if (template !== undefined && this.mayExist(agent, template)) this.addCandidate(template, confidence, "kind", bytes)
-      }
+      if (confidence >= threshold) this.numberedCandidate(agent, stem, value + (kg.id - DELTA_BIAS), pad, confidence, "kind", bytes)
     }
   }
 
-  /** A shared key may always exist; a private template only if this agent has touched it. */
-  private mayExist(agent: AgentState, template: string): boolean {
-    if (!isAgentTemplate(template)) return true
-    const id = this.interner.lookup(template)
-    return id >= 0 && agent.seen.mayContain(id)
+  /**
+   * Adds the key numbered `value` on `stem` as a candidate, if it may exist: a shared key always
+   * may, a private template only if this agent has touched it. Known keys are found by number (no
+   * string is built); only a never-seen shared key is spelt out. Returns false when `value` is not
+   * a valid key number (negative or not a safe integer).
+   */
+  private numberedCandidate(agent: AgentState, stem: number, value: number, pad: number, confidence: number, source: PredictionSource, bytes: number): boolean {
+    if (value < 0 || !Number.isSafeInteger(value)) return false
+    const id = this.interner.numberedId(stem, value, pad)
+    const s = this.interner.stem(stem)
+    if (id >= 0) {
+      if (!s.isTemplate || agent.seen.mayContain(id)) this.addCandidate(this.interner.keyAt(id), id, confidence, source, bytes)
+    } else if (!s.isTemplate) {
+      this.addCandidate(formatNumberedKey(s.prefix, s.suffix, value, pad)!, -1, confidence, source, bytes)
+    }
+    return true
   }
 
-  private addCandidate(key: string, confidence: number, source: PredictionSource, bytes: number): void {
+  private addCandidate(key: string, id: number, confidence: number, source: PredictionSource, bytes: number): void {
     for (let i = 0; i < this.candCount; i++) {
       if (this.candKeys[i] === key) {
         if (confidence > this.candConf[i]) {
@@ -314,13 +411,17 @@ export class PrefetchEngine {
     if (this.candCount === MAX_CANDIDATES) return
     const i = this.candCount++
     this.candKeys[i] = key
+    this.candIds[i] = id
     this.candConf[i] = confidence
     this.candSource[i] = source
     this.candBytes[i] = bytes
   }
 
-  /** The best `maxPredictions` candidates, most confident first (selection over ≤ 16 entries). */
-  private topCandidates(agentId: string): Prediction[] {
+  /**
+   * The best `maxPredictions` candidates, most confident first (selection over ≤ 16 entries), each
+   * also written to the agent's shadow ledger (as its template) for verification.
+   */
+  private topCandidates(agent: AgentState, now: number): Prediction[] {
     const out: Prediction[] = []
     const n = Math.min(this.opts.maxPredictions, this.candCount)
     for (let taken = 0; taken < n; taken++) {
@@ -328,10 +429,39 @@ export class PrefetchEngine {
       for (let i = 0; i < this.candCount; i++) {
         if (this.candConf[i] >= 0 && (best < 0 || this.candConf[i] > this.candConf[best])) best = i
       }
-      out.push({ key: instantiateKey(this.candKeys[best], agentId), confidence: this.candConf[best], source: this.candSource[best], bytes: this.candBytes[best] })
+      const template = this.candKeys[best]
+      const id = this.candIds[best]
+      const key = (id >= 0 && this.interner.isTemplate(id) ? agent.keys.keyOf(id) : undefined) ?? instantiateKey(template, agent.id)
+      out.push({ key, confidence: this.candConf[best], source: this.candSource[best], bytes: this.candBytes[best] })
       this.candConf[best] = -1
+      if (!agent.ledger.has(id, template) && agent.ledger.add(id, template, now + this.opts.verifyWindow)) this.recordPrecision(agent, false)
     }
     return out
+  }
+
+  /** Drops the candidates below their model's own throttled threshold (in place, order kept). */
+  private applySourceThresholds(kind: KindState): void {
+    const t = kind.sourceThreshold
+    let kept = 0
+    for (let i = 0; i < this.candCount; i++) {
+      const s = SOURCE_INDEX[this.candSource[i]]
+      if (this.candConf[i] < t[s]) {
+        // The probe: a model held back this many times without any outcome gets a step back.
+        if (++kind.sourceBlocked[s] >= RELAX_EVERY) {
+          kind.sourceBlocked[s] = 0
+          t[s] = Math.max(this.opts.threshold, t[s] - THRESHOLD_STEP)
+        }
+        continue
+      }
+      if (kept !== i) {
+        this.candKeys[kept] = this.candKeys[i]
+        this.candConf[kept] = this.candConf[i]
+        this.candSource[kept] = this.candSource[i]
+        this.candBytes[kept] = this.candBytes[i]
+      }
+      kept++
+    }
+    this.candCount = kept
   }
 
   private recordPrecision(agent: AgentState, correct: boolean): void {
@@ -343,10 +473,24 @@ export class PrefetchEngine {
   private recordAccuracy(agent: AgentState, used: boolean): void {
     agent.lastOutcomeAt = agent.accesses
     agent.accuracy.record(used)
-    agent.kind.accuracy.record(used)
-    agent.kind.lastOutcomeAt = agent.kind.accesses
+    const kind = agent.kind
+    kind.accuracy.record(used)
+    kind.lastOutcomeAt = kind.accesses
     agent.threshold = this.adjust(agent.threshold, agent.accuracy)
-    agent.kind.threshold = this.adjust(agent.kind.threshold, agent.kind.accuracy)
+    kind.threshold = this.adjust(kind.threshold, kind.accuracy)
+  }
+
+  /**
+   * The per-model throttle learns from final outcomes (used at any time before eviction, or not),
+   * not from the useful window: a model whose copies are read late but read (long-range shared
+   * keys in a large cache) is not held back, one whose copies are evicted unread is.
+   */
+  private recordSourceOutcome(kind: KindState, source: PredictionSource, used: boolean): void {
+    if (!this.opts.sourceThrottle) return
+    const s = SOURCE_INDEX[source]
+    kind.sourceAccuracy[s].record(used)
+    kind.sourceBlocked[s] = 0
+    kind.sourceThreshold[s] = this.adjust(kind.sourceThreshold[s], kind.sourceAccuracy[s], this.opts.sourceAccuracyTarget)
   }
 
   /**
@@ -354,9 +498,9 @@ export class PrefetchEngine {
    * accuracy is below target and one step down (never below the base) while it is at or above.
    * Accuracy then settles near the target with as much coverage as that target allows.
    */
-  private adjust(threshold: number, w: AccuracyWindow): number {
+  private adjust(threshold: number, w: AccuracyWindow, target = this.opts.accuracyTarget): number {
     if (w.samples < this.opts.minSamples) return threshold
-    if (w.rate < this.opts.accuracyTarget) return Math.min(THRESHOLD_CEILING, threshold + THRESHOLD_STEP)
+    if (w.rate < target) return Math.min(THRESHOLD_CEILING, threshold + THRESHOLD_STEP)
     return Math.max(this.opts.threshold, threshold - THRESHOLD_STEP)
   }
 
@@ -375,6 +519,7 @@ export class PrefetchEngine {
       kind.threshold = Math.max(this.opts.threshold, kind.threshold - THRESHOLD_STEP)
       kind.lastOutcomeAt = kind.accesses
     }
+
   }
 
   private resolveUsed(p: Pending, timely: boolean): void {
@@ -382,33 +527,76 @@ export class PrefetchEngine {
     this.bySource[p.source].used++
     this.opts.onOutcome?.(p.key, p.agent.id, p.source, true)
     this.pending.delete(p.key)
-    const inc = (c: PrefetchCounters): void => {
-      c.used++
-      if (timely) c.timely++
-    }
-    inc(p.agent.counters)
-    inc(p.agent.kind.counters)
-    inc(this.global)
+    countUsed(p.agent.counters, timely)
+    countUsed(p.agent.kind.counters, timely)
+    countUsed(this.global, timely)
     this.recordAccuracy(p.agent, true)
+    this.recordSourceOutcome(p.agent.kind, p.source, true)
   }
 
-  private resolveUnused(p: Pending): void {
+  private resolveUnused(p: Pending, reason: UnusedReason = "other"): void {
     p.resolved = true
     this.opts.onOutcome?.(p.key, p.agent.id, p.source, false)
     if (this.pending.get(p.key) === p) this.pending.delete(p.key)
-    const wasted = p.completed ? p.bytes : 0
-    for (const c of [p.agent.counters, p.agent.kind.counters, this.global]) {
-      c.unused++
-      c.wastedBytes += wasted
-    }
+    countUnused([p.agent.counters, p.agent.kind.counters, this.global], p.completed ? p.bytes : 0, reason)
     if (!p.agent.ended) this.recordAccuracy(p.agent, false)
+    this.recordSourceOutcome(p.agent.kind, p.source, false)
+  }
+
+  /**
+   * Moves a completed, unread prefetch to the waiting set (its copy is still in the cache): it is
+   * no longer the agent's pending work, but a later demand hit still counts it used.
+   */
+  private toWaiting(p: Pending): void {
+    p.resolved = true
+    if (this.pending.get(p.key) === p) this.pending.delete(p.key)
+    const pushedOut = this.waiting.add({
+      key: p.key,
+      kind: p.agent.kind,
+      agentId: p.agent.id,
+      source: p.source,
+      bytes: p.bytes,
+      counters: [p.agent.counters, p.agent.kind.counters, this.global],
+    })
+    if (pushedOut !== undefined) this.settleWaiting(pushedOut, false, "other")
+  }
+
+  private settleWaiting(w: WaitingPrefetch, used: boolean, reason: UnusedReason): void {
+    this.opts.onOutcome?.(w.key, w.agentId, w.source, used)
+    this.recordSourceOutcome(w.kind, w.source, used)
+    if (!used) {
+      countUnused(w.counters, w.bytes, reason)
+      return
+    }
+    this.bySource[w.source].used++
+    for (const c of w.counters) {
+      c.used++
+      c.timely++
+      c.usedAfterWindow++
+    }
+  }
+
+  /**
+   * The useful window of `p` passed without a demand: the throttle counts a failure now (it needs
+   * prompt feedback). A completed copy then waits for a late demand; an incomplete one is dropped.
+   */
+  private expire(p: Pending): void {
+    p.agent.counters.windowMisses++
+    p.agent.kind.counters.windowMisses++
+    this.global.windowMisses++
+    if (!p.completed || this.opts.waitingLimit === 0) {
+      this.resolveUnused(p)
+      return
+    }
+    this.recordAccuracy(p.agent, false)
+    this.toWaiting(p)
   }
 
   private expirePending(agent: AgentState, now: number): void {
     const q = agent.pending
     while (agent.pendingHead < q.length && (q[agent.pendingHead].resolved || q[agent.pendingHead].deadline < now)) {
       const p = q[agent.pendingHead++]
-      if (!p.resolved) this.resolveUnused(p)
+      if (!p.resolved) this.expire(p)
     }
     // Compact once the consumed prefix dominates (amortised O(1)).
     if (agent.pendingHead > 32 && agent.pendingHead * 2 > q.length) {
@@ -417,7 +605,11 @@ export class PrefetchEngine {
     }
   }
 
-  /** True when a prefetch of `key` is issued and not yet resolved (callers dedupe with this). */
+  /**
+   * True when a prefetch of `key` is issued and not yet resolved (callers dedupe with this). A copy
+   * waiting past its window is not pending: it is resident (callers skip resident keys anyway),
+   * and if the cache dropped it without telling us it may be prefetched again.
+   */
   isPending(key: string): boolean {
     return this.pending.has(key)
   }
@@ -426,6 +618,9 @@ export class PrefetchEngine {
   recordIssued(agentId: string, key: string, bytes: number, source: PredictionSource = "agent"): void {
     const agent = this.agents.get(agentId)
     if (agent === undefined || this.pending.has(key)) return
+    // Issued again while a copy was waiting: the caller found it not resident, so it was evicted unreported.
+    const stale = this.waiting.size !== 0 ? this.waiting.take(key) : undefined
+    if (stale !== undefined) this.settleWaiting(stale, false, "evicted")
     this.bySource[source].issued++
     const p: Pending = { key, source, agent, bytes, deadline: agent.accesses + this.opts.usefulWindow, completed: false, resolved: false }
     this.pending.set(key, p)
@@ -440,7 +635,7 @@ export class PrefetchEngine {
     const p = this.pending.get(key)
     if (p === undefined || p.resolved) return
     if (!loaded) {
-      this.resolveUnused(p)
+      this.resolveUnused(p, "other")
       return
     }
     p.completed = true
@@ -450,13 +645,21 @@ export class PrefetchEngine {
   /** The prefetched copy of `key` left the cache; if it was never demanded it was wasted. */
   recordEvicted(key: string): void {
     const p = this.pending.get(key)
-    if (p !== undefined && p.completed && !p.resolved) this.resolveUnused(p)
+    if (p !== undefined) {
+      if (p.completed && !p.resolved) this.resolveUnused(p, "evicted")
+      return
+    }
+    if (this.waiting.size === 0) return
+    const w = this.waiting.take(key)
+    if (w !== undefined) this.settleWaiting(w, false, "evicted")
   }
 
   /**
-   * Ends an agent: its unresolved prefetches count as unused, its model and history are released
-   * (its kind's shared model keeps what it learnt). Returns the keys of its unresolved prefetches so
-   * the scheduler can cancel any still in flight.
+   * Ends an agent: its model and history are released (its kind's shared model keeps what it
+   * learnt). Its completed prefetches of shared keys stay resident for any agent to use, so they
+   * wait (as past their window); the others — still in flight, or of its own private keys, which
+   * end with it — count as unused. Returns the keys of those so the caller can cancel any still in
+   * flight.
    */
   endAgent(agentId: string): string[] {
     const agent = this.agents.get(agentId)
@@ -465,13 +668,20 @@ export class PrefetchEngine {
     const open: string[] = []
     for (let i = agent.pendingHead; i < agent.pending.length; i++) {
       const p = agent.pending[i]
-      if (!p.resolved) {
+      if (p.resolved) continue
+      if (p.completed && this.opts.waitingLimit > 0 && !isPrivateTo(p.key, agentId)) {
+        this.toWaiting(p)
+      } else {
         open.push(p.key)
         this.resolveUnused(p)
       }
     }
     agent.kind.agents--
     this.agents.delete(agentId)
+    // Every ended model goes back to the pool (models share batch buffers, so dropping some would
+    // not free memory while a sibling lives): model memory = peak concurrent agents, in batches.
+    agent.model.clear()
+    this.modelPool.push(agent.model)
     return open
   }
 
@@ -496,9 +706,9 @@ export class PrefetchEngine {
     return a === undefined ? undefined : toPrefetchStats(a.counters)
   }
 
-  /** Statistics of one kind (all its agents, past and present), or undefined. */
+  /** Statistics of one kind or behaviour cluster (all its agents, past and present), or undefined. */
   kindStats(kind: string): PrefetchStats | undefined {
-    const k = this.kinds.get(kind)
+    const k = this.kinds.get(kind) ?? this.clusterKinds.find((c) => c.name === kind)
     return k === undefined ? undefined : toPrefetchStats(k.counters)
   }
 
@@ -509,14 +719,22 @@ export class PrefetchEngine {
     return { threshold: this.thresholdOf(a), gateOpen: this.gateOpen(a), precision: a.precision.rate }
   }
 
+  /** A kind's threshold and each model's own throttled threshold (for tests and reports). */
+  kindThrottle(kind: string): { threshold: number; sources: Record<PredictionSource, number> } | undefined {
+    const k = this.kinds.get(kind)
+    if (k === undefined) return undefined
+    const t = k.sourceThreshold
+    return { threshold: k.threshold, sources: { agent: t[SOURCE_INDEX.agent], kind: t[SOURCE_INDEX.kind], stride: t[SOURCE_INDEX.stride] } }
+  }
+
   /**
    * Fixed model bytes per agent: the context table, the stride detector, the history and the
    * shadow ledger ring. (Pending prefetches are bounded separately by the scheduler's budget.)
    */
   bytesPerAgent(): number {
-    const table = new ContextTable(this.opts.agentContexts).byteSize
-    const ledger = new PredictionLedger(this.opts.maxPredictions * this.opts.verifyWindow).byteSize
-    return table + StrideDetector.byteSize + SeenFilter.byteSize + 12 + 8 + ledger
+    // The model's buffer region, plus the ledger's and the key spellings' pointer arrays (8 bytes a slot).
+    const ledgerSize = this.opts.maxPredictions * this.opts.verifyWindow
+    return AgentModel.bytesFor(this.opts.agentContexts, ledgerSize) + ledgerSize * 8 + (AgentKeys.byteSize - AgentKeys.arrayBytes)
   }
 
   /** Bytes of one kind's shared table. */
@@ -533,9 +751,39 @@ export class PrefetchEngine {
     return this.agents.size
   }
 
+  /** Agent models allocated so far (live + pooled): peak concurrent agents, rounded up to a batch. */
+  get modelsAllocated(): number {
+    return this.agents.size + this.modelPool.length
+  }
+
   get internedKeys(): number {
     return this.interner.size
   }
 }
 
 const NO_PREDICTIONS: readonly Prediction[] = Object.freeze([])
+
+/** Why an issued prefetch went unused, for the breakdown counters. */
+type UnusedReason = "evicted" | "overwritten" | "other"
+
+function countUnused(counters: readonly PrefetchCounters[], wastedBytes: number, reason: UnusedReason): void {
+  for (const c of counters) {
+    c.unused++
+    c.wastedBytes += wastedBytes
+    if (reason === "evicted") c.unusedEvicted++
+    else if (reason === "overwritten") c.unusedOverwritten++
+  }
+}
+
+/** True for `<agentId>:…` keys (they are invalidated when the agent ends). */
+function isPrivateTo(key: string, agentId: string): boolean {
+  return key.length > agentId.length && key.charCodeAt(agentId.length) === 58 && key.startsWith(agentId)
+}
+
+/** Name prefix of the shared models of behaviour clusters. */
+const CLUSTER_PREFIX = "cluster-"
+
+function countUsed(c: PrefetchCounters, timely: boolean): void {
+  c.used++
+  if (timely) c.timely++
+}

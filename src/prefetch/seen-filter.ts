@@ -7,29 +7,39 @@
  * before. 512 bits, two probes: with the ~10–50 private keys an agent has, false positives are
  * well under 1 %, and a false positive costs one pointless load, never a wrong value.
  */
+import { BufferViews } from "./buffer-views.js"
+
 const BITS = 512
 const WORDS = BITS / 32
 
 export class SeenFilter {
-  private readonly words = new Uint32Array(WORDS)
+  private readonly words: Int32Array
+  /** Index of the filter's first word in `words`. */
+  private readonly base: number
 
   static readonly byteSize = WORDS * 4
+
+  /** @param views where to live (default: own); `byteOffset` a multiple of 4, the region zeroed */
+  constructor(views?: BufferViews, byteOffset = 0) {
+    this.words = (views ?? BufferViews.allocate(SeenFilter.byteSize)).i32
+    this.base = byteOffset >> 2
+  }
 
   add(id: number): void {
     const a = probe1(id)
     const b = probe2(id)
-    this.words[a >>> 5] |= 1 << (a & 31)
-    this.words[b >>> 5] |= 1 << (b & 31)
+    this.words[this.base + (a >>> 5)] |= 1 << (a & 31)
+    this.words[this.base + (b >>> 5)] |= 1 << (b & 31)
   }
 
   mayContain(id: number): boolean {
     const a = probe1(id)
     const b = probe2(id)
-    return (this.words[a >>> 5] & (1 << (a & 31))) !== 0 && (this.words[b >>> 5] & (1 << (b & 31))) !== 0
+    return (this.words[this.base + (a >>> 5)] & (1 << (a & 31))) !== 0 && (this.words[this.base + (b >>> 5)] & (1 << (b & 31))) !== 0
   }
 
   clear(): void {
-    this.words.fill(0)
+    this.words.fill(0, this.base, this.base + WORDS)
   }
 }
 

@@ -9,6 +9,8 @@
  * Memory is fixed: {@link STREAMS} streams in typed arrays, replaced least-recently-used.
  */
 
+import { BufferViews } from "./buffer-views.js"
+
 /** Streams tracked per agent. */
 export const STREAMS = 4
 /** Largest |delta| treated as a stride: a jump further than this is a new position, not a pattern. */
@@ -27,17 +29,36 @@ export interface StrideGuess {
   confirmations: number
 }
 
+/**
+ * Layout of the detector's two arrays: doubles [last × STREAMS, delta × STREAMS, lastUse × STREAMS],
+ * ints [stem + 1 (0 = no stream), confirmations, context] × STREAMS. All-zero memory is "no streams".
+ */
+const LAST = 0
+const DELTA = STREAMS
+const LAST_USE = 2 * STREAMS
+const STEM = 0
+const CONFIRMATIONS = STREAMS
+const CONTEXT = 2 * STREAMS
+
 export class StrideDetector {
-  private readonly stems = new Int32Array(STREAMS).fill(-1)
-  private readonly last = new Float64Array(STREAMS)
-  private readonly delta = new Float64Array(STREAMS)
-  private readonly confirmations = new Uint8Array(STREAMS)
-  private readonly lastUse = new Uint32Array(STREAMS)
-  private readonly contexts = new Int32Array(STREAMS)
+  private readonly f: Float64Array
+  private readonly i: Int32Array
+  /** Index of the detector's first double in `f` and first int in `i`. */
+  private readonly fb: number
+  private readonly ib: number
   private clock = 0
 
   /** Exact bytes held by the detector's arrays. */
-  static readonly byteSize = STREAMS * (4 + 8 + 8 + 1 + 4 + 4)
+  static readonly byteSize = STREAMS * 3 * 8 + STREAMS * 3 * 4
+
+  /** @param views where to live (default: own); `byteOffset` a multiple of 8, the region zeroed */
+  constructor(views?: BufferViews, byteOffset = 0) {
+    const v = views ?? BufferViews.allocate(StrideDetector.byteSize)
+    this.f = v.f64
+    this.i = v.i32
+    this.fb = byteOffset >> 3
+    this.ib = (byteOffset + STREAMS * 3 * 8) >> 2
+  }
 
   /**
    * Feeds one access (stem id, number) with an opaque caller `context` to remember for the stream.
@@ -47,52 +68,54 @@ export class StrideDetector {
    * confirmed stride (so `out.last + out.delta` is the predicted next number).
    */
   observe(stem: number, value: number, out: StrideGuess, context = 0): boolean {
+    const f = this.f
+    const n = this.i
+    const fb = this.fb
+    const ib = this.ib
     this.clock = (this.clock + 1) >>> 0
     let s = -1
     let oldest = 0
     for (let i = 0; i < STREAMS; i++) {
-      if (this.stems[i] === stem) {
+      if (n[ib + STEM + i] === stem + 1) {
         s = i
         break
       }
-      if (this.lastUse[i] < this.lastUse[oldest]) oldest = i
+      if (f[fb + LAST_USE + i] < f[fb + LAST_USE + oldest]) oldest = i
     }
     if (s < 0) {
       s = oldest
-      this.stems[s] = stem
-      this.last[s] = value
-      this.delta[s] = 0
-      this.confirmations[s] = 0
-      this.lastUse[s] = this.clock
-      this.contexts[s] = context
+      n[ib + STEM + s] = stem + 1
+      f[fb + LAST + s] = value
+      f[fb + DELTA + s] = 0
+      n[ib + CONFIRMATIONS + s] = 0
+      f[fb + LAST_USE + s] = this.clock
+      n[ib + CONTEXT + s] = context
       return false
     }
-    this.lastUse[s] = this.clock
-    const d = value - this.last[s]
+    f[fb + LAST_USE + s] = this.clock
+    const d = value - f[fb + LAST + s]
     out.stem = stem
     out.last = value
     out.delta = d
-    out.confirmations = this.confirmations[s]
-    out.prevContext = this.contexts[s]
-    this.contexts[s] = context
+    out.confirmations = n[ib + CONFIRMATIONS + s]
+    out.prevContext = n[ib + CONTEXT + s]
+    n[ib + CONTEXT + s] = context
     if (d === 0) return false // a re-access is not a step
-    if (d === this.delta[s] && Math.abs(d) <= MAX_STRIDE) {
-      if (this.confirmations[s] < MAX_CONFIRMATIONS) this.confirmations[s]++
+    if (d === f[fb + DELTA + s] && Math.abs(d) <= MAX_STRIDE) {
+      if (n[ib + CONFIRMATIONS + s] < MAX_CONFIRMATIONS) n[ib + CONFIRMATIONS + s]++
     } else {
-      this.delta[s] = d
-      this.confirmations[s] = 0
+      f[fb + DELTA + s] = d
+      n[ib + CONFIRMATIONS + s] = 0
     }
-    this.last[s] = value
-    out.delta = this.delta[s]
-    out.confirmations = this.confirmations[s]
-    return this.confirmations[s] > 0
+    f[fb + LAST + s] = value
+    out.delta = f[fb + DELTA + s]
+    out.confirmations = n[ib + CONFIRMATIONS + s]
+    return n[ib + CONFIRMATIONS + s] > 0
   }
 
   clear(): void {
-    this.stems.fill(-1)
-    this.confirmations.fill(0)
-    this.lastUse.fill(0)
-    this.contexts.fill(0)
+    this.f.fill(0, this.fb, this.fb + STREAMS * 3)
+    this.i.fill(0, this.ib, this.ib + STREAMS * 3)
     this.clock = 0
   }
 }

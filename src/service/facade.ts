@@ -14,10 +14,11 @@ import { CacheClosed, InvalidOptions, StorageError } from "../errors.js"
 import { defaultTierFactory } from "../hierarchy/default-tiers.js"
 import { Hierarchy } from "../hierarchy/hierarchy.js"
 import { resolveOptions } from "../hierarchy/options.js"
-import type { AccessObserver, TierFactory } from "../hierarchy/types.js"
+import type { AccessObserver, TierFactory, TierSinks } from "../hierarchy/types.js"
 import { assembleStats } from "../telemetry/stats.js"
 import type { BranchOptions, CacheValue, TierCacheOptions } from "../types.js"
 import { TierCacheAgentView } from "./agent-view.js"
+import { type AgentEndListener, CacheEvents, type L1EvictListener, type Unsubscribe } from "./cache-events.js"
 
 /** Options of `createTierCache`: the public options plus knobs for integration and tests. */
 export interface CreateTierCacheOptions extends TierCacheOptions {
@@ -40,6 +41,8 @@ export class TierCacheClient implements TierCacheHandle {
     readonly dir: string,
     private readonly ownsDir: boolean,
     branchOptions: BranchOptions & { readonly maxKeyLength?: number } = {},
+    /** The event hub; `createTierCache` wires its L1 eviction events into the tiers. */
+    readonly events: CacheEvents = new CacheEvents(),
   ) {
     this.branchLayer = new CacheBranches(hierarchy, branchOptions)
   }
@@ -110,6 +113,28 @@ export class TierCacheClient implements TierCacheHandle {
     this.hierarchy.onAccess = observer
   }
 
+  /**
+   * Subscribes to agent ends: `listener(agentId)` runs synchronously when `view.end()` or
+   * `endAgent(id)` is called, once per ended agent, before the agent's private keys are released.
+   * Ending an agent that was already ended (or a cache close) does not call it.
+   * @returns the unsubscribe function
+   */
+  onAgentEnd(listener: AgentEndListener): Unsubscribe {
+    return this.events.onAgentEnd(listener)
+  }
+
+  /**
+   * Subscribes to L1 evictions: `listener(key, reason)` runs synchronously whenever L1 drops an
+   * entry for capacity (`"evicted"`, the entry is demoted to L2) or refuses one at admission
+   * (`"rejected"`). Removals (`invalidate`, private keys of an ended agent) are not reported. The
+   * listener runs inside an L1 operation: keep it cheap, never call the cache from it. Costs
+   * nothing while nobody is subscribed.
+   * @returns the unsubscribe function
+   */
+  onL1Evict(listener: L1EvictListener): Unsubscribe {
+    return this.events.onL1Evict(listener)
+  }
+
   /** Lets a prefetcher contribute `stats().prefetch`. */
   setPrefetchStatsSource(source: (() => PrefetchStats) | undefined): void {
     this.#prefetchStats = source
@@ -142,6 +167,7 @@ export class TierCacheClient implements TierCacheHandle {
     const view = this.#views.get(agentId)
     if (view !== undefined) return view.end()
     if (this.hierarchy.isClosed) return
+    this.events.emitAgentEnd(agentId)
     await this.branchLayer.endAgent(agentId)
     await this.hierarchy.endAgent(agentId)
   }
@@ -149,6 +175,7 @@ export class TierCacheClient implements TierCacheHandle {
   async #release(view: TierCacheAgentView): Promise<void> {
     if (this.#views.get(view.agentId) === view) this.#views.delete(view.agentId)
     if (this.hierarchy.isClosed) return
+    this.events.emitAgentEnd(view.agentId)
     await this.branchLayer.endAgent(view.agentId)
     await this.hierarchy.endAgent(view.agentId)
   }
@@ -183,11 +210,27 @@ export async function createTierCache(options: CreateTierCacheOptions = {}): Pro
     throw new StorageError({ op: "mkdtemp", path: tmpdir(), cause })
   }
   try {
-    const factory = options.tierFactory ?? defaultTierFactory(resolved, dir)
+    const events = new CacheEvents()
+    const factory = withEvictionEvents(options.tierFactory ?? defaultTierFactory(resolved, dir), events)
     const branchOptions = { ...options.branches, maxKeyLength: resolved.maxKeyLength }
-    return new TierCacheClient(await Hierarchy.open(resolved, factory), dir, ownsDir, branchOptions)
+    return new TierCacheClient(await Hierarchy.open(resolved, factory), dir, ownsDir, branchOptions, events)
   } catch (e) {
     if (ownsDir) await rm(dir, { recursive: true, force: true }).catch(() => undefined)
     throw e
   }
+}
+
+/**
+ * The tiers built with an L1 eviction sink that also reports to `events`: the hierarchy's own
+ * handler (the demotion) runs first, then the listeners, only when there are any.
+ */
+function withEvictionEvents(factory: TierFactory, events: CacheEvents): TierFactory {
+  return (sinks: TierSinks) =>
+    factory({
+      ...sinks,
+      onL1Evict: (key, value, bytes, version, reason) => {
+        sinks.onL1Evict(key, value, bytes, version, reason)
+        if (events.hasL1EvictListeners) events.emitL1Evict(key, reason)
+      },
+    })
 }

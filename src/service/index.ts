@@ -2,3 +2,4 @@
 export { createTierCache, TierCacheClient, type CreateTierCacheOptions } from "./facade.js"
 export { TierCacheAgentView } from "./agent-view.js"
 export { TierCache, isTierCacheError, type TierCacheEffectOps, type TierCacheAgentEffectView } from "./tier-cache.js"
+export { CacheEvents, type AgentEndListener, type L1EvictListener, type Unsubscribe } from "./cache-events.js"

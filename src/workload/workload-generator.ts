@@ -54,6 +54,12 @@ export interface WorkloadOptions {
   readonly lifetimeRuns?: readonly [number, number]
   /** Ops per popularity phase. Default 250,000. */
   readonly phaseLength?: number
+  /**
+   * Agent ids that do not reveal the kind (`agent-17` instead of `coder-17`), for experiments where
+   * kinds are hidden from the cache (behavioural clustering). Ops still carry the true `kind`, as
+   * ground truth. Default false.
+   */
+  readonly opaqueIds?: boolean
 }
 
 interface AgentSlot {
@@ -116,6 +122,7 @@ export class AgentWorkload implements Iterable<WorkloadOp> {
       noiseKeys: options.noiseKeys ?? 1_000_000,
       lifetimeRuns: options.lifetimeRuns ?? ([4, 16] as const),
       phaseLength: options.phaseLength ?? 250_000,
+      opaqueIds: options.opaqueIds ?? false,
     }
     if (!(o.agents >= 1)) throw new RangeError(`agents must be >= 1, got ${o.agents}`)
     if (o.kinds.length === 0) throw new RangeError("at least one agent kind is needed")
@@ -147,7 +154,7 @@ export class AgentWorkload implements Iterable<WorkloadOp> {
         }
       }
       return {
-        id: `${kind.name}-${serial++}`,
+        id: `${o.opaqueIds ? "agent" : kind.name}-${serial++}`,
         kind,
         group: rng.int(Math.max(o.projects, o.teams)),
         lifetime: rng.between(o.lifetimeRuns[0], o.lifetimeRuns[1]),

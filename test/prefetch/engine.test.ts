@@ -177,13 +177,24 @@ describe("PrefetchEngine — outcomes and metrics", () => {
     expect(e.stats()).toMatchObject({ issued: 3, used: 0, falsePositiveRate: 1 })
   })
 
-  it("expires prefetches not used within the useful window", () => {
+  it("counts a window miss when the useful window passes, and the copy unused when it is evicted", () => {
     const e = new PrefetchEngine({ usefulWindow: 4 })
     e.registerAgent("a")
     e.recordIssued("a", "never", 50)
     e.recordCompleted("never", true)
     readAll(e, "a", ["q:1", "q:2", "q:3", "q:4", "q:5", "q:6"])
+    expect(e.counters().windowMisses).toBe(1)
+    expect(e.stats()).toMatchObject({ issued: 1, used: 0, falsePositiveRate: 0 }) // still resident: open
+    e.recordEvicted("never")
     expect(e.stats()).toMatchObject({ issued: 1, used: 0, wastedBytes: 50, falsePositiveRate: 1 })
+  })
+
+  it("drops a prefetch still in flight when its window passes (unused, nothing wasted)", () => {
+    const e = new PrefetchEngine({ usefulWindow: 4 })
+    e.registerAgent("a")
+    e.recordIssued("a", "slow", 50)
+    readAll(e, "a", ["q:1", "q:2", "q:3", "q:4", "q:5", "q:6"])
+    expect(e.stats()).toMatchObject({ issued: 1, used: 0, wastedBytes: 0, falsePositiveRate: 1 })
   })
 })
 

@@ -100,4 +100,20 @@ describe("values and helpers", () => {
     expect(hist[0] / hist[1]).toBeGreaterThan(1.7)
     expect(hist[0] / hist[1]).toBeLessThan(2.3)
   })
+
+  it("opaque ids hide the kind and change nothing else", () => {
+    const plain = new AgentWorkload({ ops: 5000, seed: 4 }).toArray()
+    const opaque = new AgentWorkload({ ops: 5000, seed: 4, opaqueIds: true }).toArray()
+    expect(opaque).toHaveLength(plain.length)
+    for (let i = 0; i < plain.length; i++) {
+      const p = plain[i]
+      const o = opaque[i]
+      expect(o.agentId.startsWith(o.kind)).toBe(false)
+      expect(o.kind).toBe(p.kind)
+      expect(o.op).toBe(p.op)
+      // Same agent, same key, up to the id: `coder-3:plan` ↔ `agent-3:plan`.
+      expect(o.agentId).toBe(p.agentId.replace(/^[a-z]+-/, "agent-"))
+      expect(o.key).toBe(p.key.replace(p.agentId + ":", o.agentId + ":"))
+    }
+  })
 })

@@ -1,14 +1,22 @@
 /**
  * Compressors for L2 (and L3 blobs).
  *
- * Both produce raw DEFLATE (RFC 1951, no zlib/gzip wrapper) at the same level, so their output is
- * interchangeable and their speed and ratio are directly comparable: bytes compressed by one can be
- * decompressed by the other. pako (pure JS) is the default because it behaves the same on every
- * runtime; `node:zlib` (native) is offered for comparison and for Node-only deployments.
+ * - LZ4 block (ours, pure TypeScript, lz4-*.ts): L2's default. An L2 hit decompresses on the read
+ *   path, and LZ4 decodes a 4 KiB value several times faster than inflate (a copy loop, no entropy
+ *   decoding), for a lower ratio (see docs/l2.md for the measured figures).
+ * - pako and `node:zlib` produce raw DEFLATE (RFC 1951, no zlib/gzip wrapper) at the same level, so
+ *   their output is interchangeable and their speed and ratio are directly comparable: bytes
+ *   compressed by one can be decompressed by the other. pako (pure JS) behaves the same on every
+ *   runtime and is L3's default; `node:zlib` (native) is for Node-only deployments.
+ *
+ * The formats are not interchangeable across families: a store must decompress with the
+ * compressor it compressed with (L2 keeps one compressor for its lifetime).
  */
 import { deflateRawSync, inflateRawSync, constants as zlibConstants } from "node:zlib"
 import { deflateRaw, inflateRaw } from "pako"
 import type { Compressor } from "../../types.js"
+import { decodeLz4 } from "./lz4-decode-wasm.js"
+import { Lz4BlockEncoder } from "./lz4-encode.js"
 import { RawDeflater, RawInflater } from "./pako-streams.js"
 
 /** Deflate level used by both compressors: zlib's own default, a balanced speed/ratio point. */
@@ -63,7 +71,24 @@ function toPlainView(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
 }
 
-/** The default compressor: pako raw deflate at level 6. */
+/**
+ * An LZ4 block compressor (length header + LZ4 block, see lz4-format.ts). Decompression throws
+ * `CorruptBlock` on malformed input. Each compressor owns one encoder (hash table and scratch
+ * buffer reused across calls).
+ */
+export function createLz4Compressor(): Compressor {
+  const encoder = new Lz4BlockEncoder()
+  return {
+    name: "lz4-block",
+    compress: (bytes) => encoder.encode(bytes),
+    decompress: decodeLz4
+  }
+}
+
+/** L2's default compressor: LZ4 block. */
+export const lz4Compressor: Compressor = createLz4Compressor()
+
+/** pako raw deflate at level 6 (L3's and the branch blobs' default). */
 export const pakoCompressor: Compressor = createPakoCompressor()
 
 /** node:zlib raw deflate at level 6, byte-compatible with `pakoCompressor`. */

@@ -16,7 +16,7 @@
  */
 import type { Compressor, L2Options, Version } from "../../types.js"
 import type { L2EvictHandler, L2Tier, StoredBytes, TierCounters } from "../contracts.js"
-import { pakoCompressor } from "./compressors.js"
+import { lz4Compressor } from "./compressors.js"
 
 /** Default serialized size from which values are compressed. */
 export const DEFAULT_COMPRESS_THRESHOLD = 1024
@@ -87,7 +87,7 @@ export class L2Store implements L2Tier {
     this.#maxBytes = maxBytes
     this.#protectedMaxBytes = Math.floor(maxBytes * ratio)
     this.#compressThreshold = threshold
-    this.#compressor = options.compressor ?? pakoCompressor
+    this.#compressor = options.compressor ?? lz4Compressor
     this.#onEvict = options.onEvict
   }
 
@@ -199,7 +199,7 @@ export class L2Store implements L2Tier {
     if (bytes.byteLength >= this.#compressThreshold && bytes.byteLength > 0) {
       const compressed = this.#compressor.compress(bytes)
       // Keep the compressed form only when it actually saves space (random or already
-      // compressed data can grow under deflate).
+      // compressed data can grow when compressed).
       if (compressed.byteLength < bytes.byteLength) return { stored: compressed, compressed: true }
     }
     return { stored: bytes.slice(), compressed: false }

@@ -11,9 +11,8 @@
  *
  * File layout: one format byte (0 = raw, 1 = raw DEFLATE) followed by the data.
  */
-import { blake3 } from "@noble/hashes/blake3.js"
 import type { Compressor } from "../../types.js"
-import { bytesToHex } from "./record.js"
+import { blake3Hex } from "./blake3.js"
 
 const FORMAT_RAW = 0
 const FORMAT_DEFLATE = 1
@@ -22,9 +21,9 @@ export const BLOBS_DIR = "blobs"
 export const QUARANTINE_DIR = "quarantine"
 export const TEMP_SUFFIX = ".tmp"
 
-/** BLAKE3-256 of `bytes` as lowercase hex. */
+/** BLAKE3-256 of `bytes` as lowercase hex (WASM backend once loaded, see blake3.ts). */
 export function hashBytes(bytes: Uint8Array): string {
-  return bytesToHex(blake3(bytes))
+  return blake3Hex(bytes)
 }
 
 /** `blobs/ab` for hash `ab…` (relative to the store folder). */

@@ -16,6 +16,7 @@ import type { Compressor, L3Options } from "../../types.js"
 import type { L3Tier } from "../contracts.js"
 import { pakoCompressor } from "../l2/compressors.js"
 import { BLOBS_DIR, QUARANTINE_DIR, TEMP_SUFFIX, isBlobName } from "./blob.js"
+import { blake3Ready } from "./blake3.js"
 import { BlobTable } from "./blob-table.js"
 import { isNotFound, nodeFileSystem, type L3FileHandle, type L3FileSystem } from "./fs.js"
 import { IndexState } from "./index-state.js"
@@ -36,11 +37,19 @@ export interface OpenL3Options extends L3Options {
   readonly compactRatio?: number
   /** ...and is larger than this many bytes (default 1 MiB). */
   readonly minCompactBytes?: number
+  /**
+   * Blobs of at most this many stored bytes are read synchronously when the file system offers
+   * `readFileSync` (default 64 KiB; 0 = always asynchronous). With a warm page cache such a read
+   * blocks the event loop for ~3–10 µs; on a cold cache it blocks for one device read, so set 0
+   * for slow or network disks.
+   */
+  readonly syncReadMaxBytes?: number
 }
 
 export const DEFAULT_L3_COMPRESS_THRESHOLD = 4096
 export const DEFAULT_COMPACT_RATIO = 4
 export const DEFAULT_MIN_COMPACT_BYTES = 1 << 20
+export const DEFAULT_SYNC_READ_MAX_BYTES = 64 * 1024
 
 /** Open (creating or recovering) the L3 store in `options.dir`. Rejects only with `StorageError`. */
 export async function openL3(options: OpenL3Options): Promise<L3Store & L3Tier> {
@@ -55,8 +64,11 @@ export async function openL3(options: OpenL3Options): Promise<L3Store & L3Tier> 
     compressThreshold: options.compressThreshold ?? DEFAULT_L3_COMPRESS_THRESHOLD,
     compressor: options.compressor ?? pakoCompressor,
     compactRatio: options.compactRatio ?? DEFAULT_COMPACT_RATIO,
-    minCompactBytes: options.minCompactBytes ?? DEFAULT_MIN_COMPACT_BYTES
+    minCompactBytes: options.minCompactBytes ?? DEFAULT_MIN_COMPACT_BYTES,
+    syncReadMaxBytes: options.syncReadMaxBytes ?? DEFAULT_SYNC_READ_MAX_BYTES
   }
+  // Verify on the WASM BLAKE3 from the first read (it falls back to pure JS by itself).
+  await blake3Ready()
   return new L3Store(config, await recover(fs, dir, config.fsync))
 }
 

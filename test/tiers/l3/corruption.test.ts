@@ -22,7 +22,7 @@ function flipBit(path: string, byteIndex: number, bit = 0): void {
 const quarantined = (dir: string) => readdirSync(join(dir, "quarantine"))
 
 /** Store `value` under `key`, close, damage its blob with `damage`, reopen. */
-async function damaged(value: Uint8Array, damage: (blobFile: string) => void, extra: Partial<OpenL3Options> = {}) {
+async function damagedWith(value: Uint8Array, damage: (blobFile: string) => void, extra: Partial<OpenL3Options> = {}) {
   const dir = tempDir()
   let l3 = await open(dir, extra)
   await l3.put("k", value, 1)
@@ -34,7 +34,18 @@ async function damaged(value: Uint8Array, damage: (blobFile: string) => void, ex
   return { dir, l3, file }
 }
 
-describe("L3 blob corruption", () => {
+/** Blob reads go through the synchronous small-file path by default; 0 forces the async one. */
+const READ_PATHS: [string, Partial<OpenL3Options>][] = [
+  ["sync read", {}],
+  ["async read", { syncReadMaxBytes: 0 }]
+]
+
+describe.each(READ_PATHS)("L3 blob corruption (%s)", (_readPath, readOptions) => {
+  function open(dir: string, extra: Partial<OpenL3Options> = {}) {
+    return openL3({ dir, maxBytes: 1 << 24, ...readOptions, ...extra })
+  }
+  const damaged = (value: Uint8Array, damage: (blobFile: string) => void, extra: Partial<OpenL3Options> = {}) => damagedWith(value, damage, { ...readOptions, ...extra })
+
   const cases: [string, Uint8Array, (file: string) => void][] = [
     ["a flipped bit in a raw blob", randomBytes(4096, 1), (f) => flipBit(f, 2000, 3)],
     ["a flipped bit in the last byte", randomBytes(100, 2), (f) => flipBit(f, statSync(f).size - 1, 7)],

@@ -52,7 +52,19 @@ export class FaultyFs implements L3FileSystem {
   /** Transform bytes returned by readFile (e.g. flip a bit). */
   onRead: ((path: string, bytes: Uint8Array) => Uint8Array) | undefined
 
-  constructor(private readonly inner: L3FileSystem = nodeFileSystem) {}
+  /** Present only when the wrapped file system has it, so the store's choice of read path is unchanged. */
+  readonly readFileSync: ((path: string, expectedSize: number) => Uint8Array) | undefined
+
+  constructor(private readonly inner: L3FileSystem = nodeFileSystem) {
+    const readSync = inner.readFileSync?.bind(inner)
+    this.readFileSync =
+      readSync &&
+      ((path, expectedSize) => {
+        this.#hit("readFile", path)
+        const bytes = readSync(path, expectedSize)
+        return this.onRead ? this.onRead(path, bytes) : bytes
+      })
+  }
 
   count(op: FsOp, pathPart = ""): number {
     return this.calls.filter((c) => c.op === op && c.path.includes(pathPart)).length

@@ -1,0 +1,192 @@
+/**
+ * The LZ4 decoder L2 uses on a hit: the sequence loop of lz4-decode-js.ts compiled to a small
+ * WebAssembly function (built from the instruction list below by wasm-emit.ts).
+ *
+ * Why WebAssembly: decoding a 4 KiB JSON value means ~350 sequences of mostly short copies. In
+ * TypeScript every output byte is a bounds-checked typed-array store (8-byte copies need two
+ * DataView calls); in WebAssembly a match is copied with 8-byte loads and stores, long runs with
+ * `memory.copy`, and the JavaScript side only does two bulk copies (block in, value out).
+ *
+ * Memory layout per call: the block at 0, the output after it, 16 spare bytes after each so the
+ * 8/16-byte "wild" copies may run past a run's end (the bytes past it are overwritten by the
+ * following sequences or never read). WebAssembly traps rather than touch memory outside its
+ * own; the function also checks every length and offset against the block and output bounds and
+ * returns 1 on a malformed block, which is then decoded again by the TypeScript decoder to throw
+ * a `CorruptBlock` saying where and why.
+ *
+ * Outputs above `WASM_MAX_OUTPUT` are decoded in TypeScript, so the module's memory (kept for
+ * the process's life, since WebAssembly memory cannot shrink) stays small; so is everything where
+ * the runtime has no WebAssembly (`node --jitless`), only slower.
+ */
+import { CorruptBlock } from "./corrupt-block.js"
+import { decodeLz4Js, readLz4Header } from "./lz4-decode-js.js"
+import { maxDecodedBytes, maxEncodedBytes } from "./lz4-format.js"
+import { moduleBytes, op } from "./wasm-emit.js"
+
+/** Largest output decoded in WebAssembly (larger ones: TypeScript, where the copy is no longer per-sequence bound). */
+export const WASM_MAX_OUTPUT = 1 << 20
+
+/** Largest block decoded in WebAssembly: the largest encoding of WASM_MAX_OUTPUT bytes. */
+const MAX_WASM_BLOCK = maxEncodedBytes(WASM_MAX_OUTPUT)
+
+/** Spare bytes after the block and after the output, for the wild copies (at most 16 bytes long). */
+const SLACK = 16
+const PAGE = 65536
+
+// Locals: the four parameters, then the working variables.
+const S = 0 // block read position
+const END = 1 // block end
+const D = 2 // output write position
+const D_END = 3 // output end
+const OUT_START = 4
+const TOKEN = 5
+const LIT = 6
+const B = 7
+const OFF = 8
+const ML = 9
+const FROM = 10
+const STOP = 11
+
+/** `if (condition) return 1`, the condition's instructions first. */
+function failIf(...condition: number[][]): number[][] {
+  return [...condition, op.if(), op.i32Const(1), op.return(), op.end()]
+}
+
+/** LZ4 length extension: adds bytes to `local` while they are 255; fails if the block ends first. */
+function lengthExtension(local: number): number[][] {
+  return [
+    op.loop(),
+    ...failIf(op.get(S), op.get(END), op.i32GeU()),
+    op.get(S), op.i32Load8u(), op.set(B),
+    op.get(S), op.i32Const(1), op.i32Add(), op.set(S),
+    op.get(local), op.get(B), op.i32Add(), op.set(local),
+    op.get(B), op.i32Const(255), op.i32Eq(), op.brIf(0),
+    op.end()
+  ]
+}
+
+/** `(s, end, d, dEnd) → 0` when the block decodes to exactly [d, dEnd), `1` when it is malformed. */
+const body: number[][] = [
+  op.get(D), op.set(OUT_START),
+  op.loop(), // one turn per sequence
+  ...failIf(op.get(S), op.get(END), op.i32GeU()),
+  op.get(S), op.i32Load8u(), op.set(TOKEN),
+  op.get(S), op.i32Const(1), op.i32Add(), op.set(S),
+
+  // Literals: length, bounds, copy (16-byte wild copy when short, memory.copy otherwise).
+  op.get(TOKEN), op.i32Const(4), op.i32ShrU(), op.tee(LIT), op.i32Const(15), op.i32Eq(),
+  op.if(), ...lengthExtension(LIT), op.end(),
+  ...failIf(op.get(LIT), op.get(END), op.get(S), op.i32Sub(), op.i32GtU()),
+  ...failIf(op.get(LIT), op.get(D_END), op.get(D), op.i32Sub(), op.i32GtU()),
+  op.get(LIT), op.i32Const(16), op.i32LeU(),
+  op.if(),
+  op.get(D), op.get(S), op.i64Load(), op.i64Store(),
+  op.get(D), op.i32Const(8), op.i32Add(), op.get(S), op.i32Const(8), op.i32Add(), op.i64Load(), op.i64Store(),
+  op.else(),
+  op.get(D), op.get(S), op.get(LIT), op.memoryCopy(),
+  op.end(),
+  op.get(S), op.get(LIT), op.i32Add(), op.set(S),
+  op.get(D), op.get(LIT), op.i32Add(), op.set(D),
+
+  // The last sequence has literals only: done, and the output must be exactly full.
+  op.get(S), op.get(END), op.i32Eq(),
+  op.if(), op.get(D), op.get(D_END), op.i32Ne(), op.return(), op.end(),
+
+  // Match: offset (1..bytes written so far), length, bounds.
+  ...failIf(op.get(END), op.get(S), op.i32Sub(), op.i32Const(2), op.i32LtU()),
+  op.get(S), op.i32Load16u(), op.tee(OFF), op.i32Eqz(), op.if(), op.i32Const(1), op.return(), op.end(),
+  ...failIf(op.get(OFF), op.get(D), op.get(OUT_START), op.i32Sub(), op.i32GtU()),
+  op.get(S), op.i32Const(2), op.i32Add(), op.set(S),
+  op.get(TOKEN), op.i32Const(15), op.i32And(), op.tee(ML), op.i32Const(15), op.i32Eq(),
+  op.if(), ...lengthExtension(ML), op.end(),
+  op.get(ML), op.i32Const(4), op.i32Add(), op.tee(ML),
+  op.get(D_END), op.get(D), op.i32Sub(), op.i32GtU(), op.if(), op.i32Const(1), op.return(), op.end(),
+  op.get(D), op.get(OFF), op.i32Sub(), op.set(FROM),
+  op.get(D), op.get(ML), op.i32Add(), op.set(STOP),
+
+  // Copy. The common JSON case, a match of at most 16 bytes from at least 16 back: two 8-byte
+  // copies, no loop (up to 12 bytes past the match, within SLACK). Otherwise 8 bytes a turn when
+  // the offset is at least 8 (every byte read is already final), byte by byte below that (a short
+  // offset repeats the last `off` bytes).
+  op.get(OFF), op.i32Const(16), op.i32GeU(), op.get(ML), op.i32Const(16), op.i32LeU(), op.i32And(),
+  op.if(),
+  op.get(D), op.get(FROM), op.i64Load(), op.i64Store(),
+  op.get(D), op.i32Const(8), op.i32Add(), op.get(FROM), op.i32Const(8), op.i32Add(), op.i64Load(), op.i64Store(),
+  op.get(STOP), op.set(D),
+  op.else(),
+  op.get(OFF), op.i32Const(8), op.i32GeU(),
+  op.if(),
+  op.loop(),
+  op.get(D), op.get(FROM), op.i64Load(), op.i64Store(),
+  op.get(D), op.i32Const(8), op.i32Add(), op.set(D),
+  op.get(FROM), op.i32Const(8), op.i32Add(), op.set(FROM),
+  op.get(D), op.get(STOP), op.i32LtU(), op.brIf(0),
+  op.end(),
+  op.get(STOP), op.set(D),
+  op.else(),
+  op.loop(),
+  op.get(D), op.get(FROM), op.i32Load8u(), op.i32Store8(),
+  op.get(D), op.i32Const(1), op.i32Add(), op.set(D),
+  op.get(FROM), op.i32Const(1), op.i32Add(), op.set(FROM),
+  op.get(D), op.get(STOP), op.i32LtU(), op.brIf(0),
+  op.end(),
+  op.end(),
+  op.end(),
+  op.br(0), // next sequence
+  op.end(),
+  op.i32Const(1) // not reached: the loop only leaves by return
+]
+
+/** The part of the WebAssembly JS API used here (the project's `lib` has no DOM typings). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(pages: number): number
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object) => { readonly exports: unknown }
+}
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
+
+interface Decoder {
+  readonly decode: (s: number, end: number, d: number, dEnd: number) => number
+  readonly memory: WasmMemory
+  bytes: Uint8Array
+}
+
+/** The instance: undefined until the first decode, null where WebAssembly is unavailable (e.g. `node --jitless`). */
+let decoder: Decoder | null | undefined
+
+function instantiate(): Decoder | null {
+  if (wasmApi === undefined) return null
+  const module = new wasmApi.Module(moduleBytes({ functionName: "decode", memoryName: "memory", params: 4, locals: 8, body }))
+  const exports = new wasmApi.Instance(module).exports as { decode: Decoder["decode"]; memory: WasmMemory }
+  return { decode: exports.decode, memory: exports.memory, bytes: new Uint8Array(exports.memory.buffer) }
+}
+
+/** Whether blocks are decoded in WebAssembly in this process (false: every block goes to the TypeScript decoder). */
+export function lz4WasmAvailable(): boolean {
+  return (decoder === undefined ? (decoder = instantiate()) : decoder) !== null
+}
+
+/** Decodes a block written by `Lz4BlockEncoder` into a fresh exact-size array; throws `CorruptBlock` on anything else. */
+export function decodeLz4(block: Uint8Array): Uint8Array {
+  const { length: outLength, next } = readLz4Header(block)
+  const inLength = block.length
+  // Large outputs, and blocks too big to be any valid block of at most WASM_MAX_OUTPUT bytes
+  // (which would otherwise grow the module's memory for good), go to the TypeScript decoder.
+  if (outLength > WASM_MAX_OUTPUT || inLength > MAX_WASM_BLOCK || outLength > maxDecodedBytes(inLength - next) || !lz4WasmAvailable()) return decodeLz4Js(block)
+  const w = decoder as Decoder
+  const outStart = (inLength + SLACK + 7) & ~7
+  const needed = outStart + outLength + SLACK
+  if (w.bytes.length < needed) {
+    w.memory.grow(Math.ceil((needed - w.bytes.length) / PAGE))
+    w.bytes = new Uint8Array(w.memory.buffer) // growing detaches the old buffer
+  }
+  w.bytes.set(block, 0)
+  if (w.decode(next, inLength, outStart, outStart + outLength) !== 0) {
+    decodeLz4Js(block) // throws the CorruptBlock that says where and why
+    throw new CorruptBlock({ codec: "lz4", offset: 0, reason: "rejected by the WebAssembly decoder only (a decoder bug)" })
+  }
+  return w.bytes.slice(outStart, outStart + outLength)
+}
