@@ -211,7 +211,7 @@ describe("L1Cache admission (W-TinyLFU)", () => {
   })
 })
 
-describe("L1Cache CLOCK recency (the default)", () => {
+describe("L1Cache CLOCK recency (policy.recency: \"clock\")", () => {
   /** A pure window (100 %, no adaptation): the whole cache is one recency queue. */
   function windowOnly(recency: "lru" | "clock"): { cache: L1Cache<number>; evicted: Evicted[] } {
     return cacheWithLog<number>({ maxBytes: 3, maxEntries: 3, policy: { adaptive: false, window: 1, recency } })
@@ -260,8 +260,8 @@ describe("L1Cache CLOCK recency (the default)", () => {
     expect(run("lru")).toEqual({ evicted: ["k1"], k0: true })
   })
 
-  it("derives the hit count (no per-hit counter) exactly, across climber samples and window jumps", () => {
-    const cache = new L1Cache<number>({ maxBytes: 50, maxEntries: 50, policy: { samplePeriod: 16, shadowEntries: 8 } })
+  it.each(["lru", "clock"] as const)("derives the hit count (no per-hit counter) exactly, across climber samples and window jumps (%s)", (recency) => {
+    const cache = new L1Cache<number>({ maxBytes: 50, maxEntries: 50, policy: { samplePeriod: 16, shadowEntries: 8, recency } })
     const next = rng(11)
     let hits = 0
     let misses = 0
@@ -418,7 +418,7 @@ describe("L1Cache adaptivity", () => {
     for (let phase = 0; phase < 60; phase++) for (let i = 0; i < 400; i++) keys.push(`p${phase}-${Math.floor(next() * 80)}`)
     const { l1, lru } = hitRatio(keys, 100, "lru")
     expect(l1).toBeGreaterThan(lru - 0.01)
-    // CLOCK (the default) only approximates recency: at each phase change the old set's referenced
+    // CLOCK only approximates recency: at each phase change the old set's referenced
     // entries get their second chance behind the new set's (measured: 75.9 % vs LRU's 80.1 %).
     const clock = hitRatio(keys, 100, "clock")
     expect(clock.l1).toBeGreaterThan(lru - 0.05)
