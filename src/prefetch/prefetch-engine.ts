@@ -238,10 +238,14 @@ export class PrefetchEngine {
    * checked for this agent (see TemplateMemo).
    */
   private templateIdOf(key: string, agent: AgentState): number {
+    // A key that does not contain the agent's id is its own template: one lookup in the interner.
+    // (The memo only holds keys that did: on a stream with a large shared key universe, memoising
+    // shared keys cost two more big-map operations per new key and cleared the memo every
+    // `capacity` keys, evicting the private templates it exists for.)
+    if (key.indexOf(agent.id) < 0) return this.interner.intern(key)
     const memoised = this.memo.get(key)
-    if (memoised >= 0) {
-      if (this.interner.isTemplate(memoised) ? agent.keys.keyOf(memoised) === key : key.indexOf(agent.id) < 0) return memoised
-    }
+    // A memoised template is valid only for an agent that spelt it this way itself (AgentKeys).
+    if (memoised >= 0 && this.interner.isTemplate(memoised) && agent.keys.keyOf(memoised) === key) return memoised
     const id = this.interner.intern(generaliseKey(key, agent.id))
     this.memo.set(key, id)
     return id
