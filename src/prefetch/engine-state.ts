@@ -69,8 +69,6 @@ export class AgentModel {
   /** The agent's own spelling of its private templates. */
   readonly keys: AgentKeys
   readonly ledger: PredictionLedger
-  /** Last key ids, most recent first; -1 = none. */
-  readonly history: Int32Array
   /** Shape of the last two keys (stem class for numbered keys, else the key id), most recent first. */
   readonly shapes: Int32Array
   /** The behaviour signature (used while the agent is unlabelled and not yet clustered). */
@@ -90,8 +88,8 @@ export class AgentModel {
     const tableAt = ledgerAt + PredictionLedger.bytesFor(ledgerSize)
     const seenAt = tableAt + ContextTable.bytesFor(contexts)
     const keysAt = seenAt + SeenFilter.byteSize
-    const historyAt = keysAt + AgentKeys.arrayBytes
-    const signatureAt = historyAt + 5 * 4
+    const shapesAt = keysAt + AgentKeys.arrayBytes
+    const signatureAt = shapesAt + 2 * 4
     this.byteSize = AgentModel.bytesFor(contexts, ledgerSize)
     const v = views ?? BufferViews.allocate(this.byteSize)
     this.stride = new StrideDetector(v, byteOffset)
@@ -99,14 +97,13 @@ export class AgentModel {
     this.table = new ContextTable(contexts, v, tableAt)
     this.seen = new SeenFilter(v, seenAt)
     this.keys = new AgentKeys(v, keysAt)
-    this.history = new Int32Array(v.buffer, historyAt, 3).fill(-1)
-    this.shapes = new Int32Array(v.buffer, historyAt + 12, 2).fill(-1)
+    this.shapes = new Int32Array(v.buffer, shapesAt, 2).fill(-1)
     this.signature = new BehaviourSignature(v, signatureAt)
   }
 
   /** Bytes of one model's buffer region (a multiple of 8, so models can be packed back to back). */
   static bytesFor(contexts: number, ledgerSize: number): number {
-    const n = StrideDetector.byteSize + PredictionLedger.bytesFor(ledgerSize) + ContextTable.bytesFor(contexts) + SeenFilter.byteSize + AgentKeys.arrayBytes + 5 * 4 + BehaviourSignature.byteSize
+    const n = StrideDetector.byteSize + PredictionLedger.bytesFor(ledgerSize) + ContextTable.bytesFor(contexts) + SeenFilter.byteSize + AgentKeys.arrayBytes + 2 * 4 + BehaviourSignature.byteSize
     return Math.ceil(n / 8) * 8
   }
 
@@ -116,7 +113,6 @@ export class AgentModel {
     this.seen.clear()
     this.keys.clear()
     this.ledger.clear()
-    this.history.fill(-1)
     this.shapes.fill(-1)
     this.signature.clear()
   }
@@ -129,7 +125,15 @@ export class AgentState {
   readonly seen: SeenFilter
   readonly keys: AgentKeys
   readonly ledger: PredictionLedger
-  readonly history: Int32Array
+  /**
+   * Last three key ids, most recent first (-1 = none). Plain fields rather than a typed array in the
+   * model's buffer: every access reads and shifts them, and the agent object is already in cache by
+   * then, where a view would cost its own object and the buffer's line.
+   */
+  h0 = -1
+  h1 = -1
+  h2 = -1
+  /** Shape of the last two keys (a typed array: a stem class is 2^30 + stem, beyond a small integer field). */
   readonly shapes: Int32Array
   readonly precision = new AccuracyWindow()
   readonly accuracy = new AccuracyWindow()
@@ -157,7 +161,6 @@ export class AgentState {
     this.seen = model.seen
     this.keys = model.keys
     this.ledger = model.ledger
-    this.history = model.history
     this.shapes = model.shapes
     this.threshold = baseThreshold
   }

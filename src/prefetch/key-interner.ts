@@ -7,7 +7,7 @@
  * with the key universe the cache sees, like the cache's own index — not with the predictions made.
  */
 import { isAgentTemplate } from "./agent-template.js"
-import { parseNumberedKey } from "./numbered-key.js"
+import { StemIndex } from "./stem-index.js"
 
 /** A stem of numbered keys: the text around the number. */
 export interface KeyStem {
@@ -36,8 +36,8 @@ export class KeyInterner {
    * fields of one key, and a record is one cache line where six arrays would be six.
    */
   private rec = new Float64Array(FIELDS * 1024)
-  private readonly stemIds = new Map<string, number>()
-  private readonly stems: KeyStem[] = []
+  private readonly stemIndex = new StemIndex()
+  private readonly stems: readonly KeyStem[] = this.stemIndex.stems
   /** Per stem: number → id of the key last interned with that number (for string-free stride lookups). */
   private readonly byNumber: Map<number, number>[] = []
 
@@ -55,24 +55,18 @@ export class KeyInterner {
     }
     const r = id * FIELDS
     const rec = this.rec
-    const parsed = parseNumberedKey(key)
-    if (parsed === undefined) {
+    const stems = this.stemIndex
+    if (!stems.locate(key)) {
       rec[r + STEM] = -1
       rec[r + NUMBER] = 0
       rec[r + PAD] = 0
     } else {
-      const stemKey = parsed.prefix + "\u0000" + parsed.suffix
-      let stem = this.stemIds.get(stemKey)
-      if (stem === undefined) {
-        stem = this.stems.length
-        this.stemIds.set(stemKey, stem)
-        this.stems.push({ prefix: parsed.prefix, suffix: parsed.suffix, isTemplate: isAgentTemplate(parsed.prefix) || isAgentTemplate(parsed.suffix) })
-        this.byNumber.push(new Map())
-      }
-      this.byNumber[stem].set(parsed.value, id)
+      const stem = stems.idOf(key)
+      if (stem === this.byNumber.length) this.byNumber.push(new Map())
+      this.byNumber[stem].set(stems.value, id)
       rec[r + STEM] = stem
-      rec[r + NUMBER] = parsed.value
-      rec[r + PAD] = parsed.padWidth
+      rec[r + NUMBER] = stems.value
+      rec[r + PAD] = stems.padWidth
     }
     rec[r + BYTES] = 0
     rec[r + TEMPLATED] = isAgentTemplate(key) ? 1 : 0

@@ -194,17 +194,16 @@ export class PrefetchEngine {
       agent.keys.note(id, key)
     }
     if (agent.signature !== undefined) this.describe(agent, id)
-    const h = agent.history
     // Writes extend the context but are never learnt as successors: prefetching a key that is
     // about to be overwritten is pure waste, so the models only ever predict reads.
-    for (let order = 1; !isWrite && order <= this.opts.maxOrder && h[order - 1] >= 0; order++) {
-      const ctx = contextHash(order, h[0], h[1], h[2])
+    for (let order = 1; !isWrite && order <= this.opts.maxOrder && (order === 1 ? agent.h0 : order === 2 ? agent.h1 : agent.h2) >= 0; order++) {
+      const ctx = contextHash(order, agent.h0, agent.h1, agent.h2)
       agent.table.update(ctx, id)
       agent.kind.table.update(ctx, id)
     }
-    h[2] = h[1]
-    h[1] = h[0]
-    h[0] = id
+    agent.h2 = agent.h1
+    agent.h1 = agent.h0
+    agent.h0 = id
 
     // 3. Predictions.
     this.candCount = 0
@@ -238,10 +237,14 @@ export class PrefetchEngine {
    * checked for this agent (see TemplateMemo).
    */
   private templateIdOf(key: string, agent: AgentState): number {
+    // A key that does not contain the agent's id is its own template: one lookup in the interner.
+    // (The memo only holds keys that did: on a stream with a large shared key universe, memoising
+    // shared keys cost two more big-map operations per new key and cleared the memo every
+    // `capacity` keys, evicting the private templates it exists for.)
+    if (key.indexOf(agent.id) < 0) return this.interner.intern(key)
     const memoised = this.memo.get(key)
-    if (memoised >= 0) {
-      if (this.interner.isTemplate(memoised) ? agent.keys.keyOf(memoised) === key : key.indexOf(agent.id) < 0) return memoised
-    }
+    // A memoised template is valid only for an agent that spelt it this way itself (AgentKeys).
+    if (memoised >= 0 && this.interner.isTemplate(memoised) && agent.keys.keyOf(memoised) === key) return memoised
     const id = this.interner.intern(generaliseKey(key, agent.id))
     this.memo.set(key, id)
     return id
@@ -291,9 +294,9 @@ export class PrefetchEngine {
 
   /** Walks the Markov chain `lookahead` steps from the agent's history, PPM-style per step. */
   private markovChain(agent: AgentState, table: ContextTable, source: PredictionSource, currentTemplate: string, threshold: number): void {
-    let h0 = agent.history[0]
-    let h1 = agent.history[1]
-    let h2 = agent.history[2]
+    let h0 = agent.h0
+    let h1 = agent.h1
+    let h2 = agent.h2
     let confidence = 1
     for (let step = 0; step < this.opts.lookahead; step++) {
       const c = this.bestOverOrders(table, h0, h1, h2)
@@ -728,7 +731,7 @@ export class PrefetchEngine {
   }
 
   /**
-   * Fixed model bytes per agent: the context table, the stride detector, the history and the
+   * Fixed model bytes per agent: the context table, the stride detector, the seen filter and the
    * shadow ledger ring. (Pending prefetches are bounded separately by the scheduler's budget.)
    */
   bytesPerAgent(): number {
