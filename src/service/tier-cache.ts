@@ -6,11 +6,12 @@
  * tagged errors of src/errors.ts (`Effect.catchTag("InvalidKey", …)` works); anything else thrown
  * is a defect. The service wraps the same object as the Promise facade, so semantics are identical.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, type Scope } from "effect"
 import type { AgentOptions, CacheStats } from "../api.js"
 import type { TierCacheError } from "../errors.js"
 import type { CacheValue } from "../types.js"
 import type { TierCacheAgentView } from "./agent-view.js"
+import type { AgentEndListener, L1EvictListener } from "./cache-events.js"
 import { type CreateTierCacheOptions, createTierCache, type TierCacheClient } from "./facade.js"
 
 const TAGS = new Set([
@@ -42,6 +43,11 @@ function fromSync<A>(thunk: () => A): Effect.Effect<A, TierCacheError> {
   return Effect.try({ try: thunk, catch: (e) => e }).pipe(
     Effect.catch((e): Effect.Effect<never, TierCacheError> => (isTierCacheError(e) ? Effect.fail(e) : Effect.die(e))),
   )
+}
+
+/** A facade subscription held for the life of the surrounding Scope. */
+function subscribed(subscribe: () => () => void): Effect.Effect<void, never, Scope.Scope> {
+  return Effect.asVoid(Effect.acquireRelease(Effect.sync(subscribe), (unsubscribe) => Effect.sync(unsubscribe)))
 }
 
 /** The operations shared by the cache and an agent view, as Effects. */
@@ -98,6 +104,13 @@ export class TierCache extends Context.Service<
     readonly stats: Effect.Effect<CacheStats>
     readonly agent: (agentId: string, options?: AgentOptions) => Effect.Effect<TierCacheAgentEffectView, TierCacheError>
     readonly endAgent: (agentId: string) => Effect.Effect<void, TierCacheError>
+    /**
+     * Listens for agent ends (`view.end()` / `endAgent`) for as long as the surrounding Scope is open:
+     * the listener is removed when it closes (`Effect.scoped`), so a subscription cannot leak.
+     */
+    readonly onAgentEnd: (listener: AgentEndListener) => Effect.Effect<void, never, Scope.Scope>
+    /** Listens for L1 evictions and admission rejections while the surrounding Scope is open. */
+    readonly onL1Evict: (listener: L1EvictListener) => Effect.Effect<void, never, Scope.Scope>
     /** The Promise facade over the same cache, for code outside Effect (e.g. `getIfPresent` on a hot loop). */
     readonly client: TierCacheClient
   }
@@ -119,6 +132,8 @@ export class TierCache extends Context.Service<
       stats: Effect.sync(() => client.stats()),
       agent: (agentId, options) => fromSync(() => viewOps(client.agent(agentId, options))),
       endAgent: (agentId) => fromPromise(() => client.endAgent(agentId)),
+      onAgentEnd: (listener) => subscribed(() => client.onAgentEnd(listener)),
+      onL1Evict: (listener) => subscribed(() => client.onL1Evict(listener)),
       client,
     })
   }

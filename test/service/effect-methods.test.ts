@@ -155,3 +155,29 @@ describe("TierCache service methods", () => {
     if (Exit.isFailure(exit)) expect(Cause.squash(exit.cause)).toBe(boom)
   })
 })
+
+describe("TierCache service event subscriptions", () => {
+  it("onAgentEnd / onL1Evict listen while their Scope is open and are removed when it closes", async () => {
+    const out = await run(
+      Effect.gen(function* () {
+        const cache = yield* TierCache
+        const ended: string[] = []
+        const during = yield* Effect.scoped(
+          Effect.gen(function* () {
+            yield* cache.onAgentEnd((id) => ended.push(id))
+            yield* cache.onL1Evict(() => undefined)
+            const listening = cache.client.events.hasL1EvictListeners
+            const a = yield* cache.agent("agent-a")
+            yield* a.end
+            return listening
+          }),
+        )
+        const b = yield* cache.agent("agent-b")
+        yield* b.end
+        return { during, after: cache.client.events.hasL1EvictListeners, ended }
+      }),
+    )
+    // agent-b ended after the Scope closed: its listener was gone.
+    expect(out).toEqual({ during: true, after: false, ended: ["agent-a"] })
+  })
+})
