@@ -144,7 +144,8 @@ export class KeyInterner {
 
   /** True when `handle` still names the key it was handed out for (its slot was not recycled since). */
   isLive(handle: number): boolean {
-    return handle >= 0 && this.handles[handle & this.mask] === handle && (handle & this.mask) < this.used
+    // A slot never used holds 0, which only handle 0 could match — and slot 0 is the first one used.
+    return handle >= 0 && this.handles[handle & this.mask] === handle
   }
 
   /** The next slot to recycle: the first one the CLOCK hand finds unreferenced (clearing bits as it passes). */
