@@ -94,6 +94,11 @@ export class KeyInterner {
       this.referenced[known & this.mask] = 1
       return known
     }
+    return this.add(key)
+  }
+
+  /** Interns a key not held (the slow path, kept out of {@link intern} so that stays small enough to inline). */
+  private add(key: string): number {
     if (this.stems.length >= this.capacity) this.clear()
     let id: number
     if (this.used < this.capacity) {
