@@ -67,7 +67,7 @@ export interface PrefetchEngineOptions {
   /**
    * Most distinct (templated) keys the engine's key interner holds, rounded up to a power of two.
    * Past it the least recently re-accessed keys are evicted (CLOCK) and what the models learnt
-   * about them is forgotten; memory for keys is then fixed (~100–150 bytes a key, see
+   * about them is forgotten; memory for keys is then fixed (~200–260 bytes a key, see
    * docs/prefetch.md). Default 2^20.
    */
   readonly maxInternedKeys?: number
