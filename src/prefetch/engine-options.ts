@@ -1,6 +1,7 @@
 /**
  * The prefetch engine's public types and options, with their defaults (see prefetch-engine.ts).
  */
+import { DEFAULT_CAPACITY } from "./key-interner.js"
 
 /** Where a demand access was served from (the hierarchy's access hook reports this). */
 export type ServedBy = "l1" | "l2" | "l3" | "load" | "miss"
@@ -63,6 +64,13 @@ export interface PrefetchEngineOptions {
   readonly maxClusters?: number
   /** Cosine similarity at which an agent joins a cluster instead of founding one. Default 0.75. */
   readonly clusterSimilarity?: number
+  /**
+   * Most distinct (templated) keys the engine's key interner holds, rounded up to a power of two.
+   * Past it the least recently re-accessed keys are evicted (CLOCK) and what the models learnt
+   * about them is forgotten; memory for keys is then fixed (~200–260 bytes a key, see
+   * docs/prefetch.md). Default 2^20.
+   */
+  readonly maxInternedKeys?: number
   /** Called when an issued prefetch resolves (for tracing and analysis; keep it cheap). */
   readonly onOutcome?: (key: string, agentId: string, source: PredictionSource, used: boolean) => void
 }
@@ -88,6 +96,7 @@ export interface ResolvedOptions {
   readonly maxKinds: number
   readonly clusterAfter: number
   readonly maxClusters: number
+  readonly maxInternedKeys: number
   readonly clusterSimilarity: number
   readonly onOutcome: ((key: string, agentId: string, source: PredictionSource, used: boolean) => void) | undefined
 }
@@ -119,6 +128,7 @@ export function resolveEngineOptions(o: PrefetchEngineOptions): ResolvedOptions 
     clusterAfter: Math.max(0, Math.floor(o.clusterAfter ?? 0)),
     maxClusters: Math.max(1, Math.floor(o.maxClusters ?? 8)),
     clusterSimilarity: o.clusterSimilarity ?? 0.75,
+    maxInternedKeys: Math.max(16, Math.floor(o.maxInternedKeys ?? DEFAULT_CAPACITY)),
     onOutcome: o.onOutcome,
   }
 }

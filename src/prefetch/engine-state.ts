@@ -108,13 +108,21 @@ export class AgentModel {
   }
 
   clear(): void {
+    this.forgetKeys()
+    this.signature.clear()
+  }
+
+  /**
+   * Forgets everything that refers to interned key handles or stem ids (all but the behaviour
+   * signature, which holds shape hashes): after the interner starts a new epoch.
+   */
+  forgetKeys(): void {
     this.table.clear()
     this.stride.clear()
     this.seen.clear()
     this.keys.clear()
     this.ledger.clear()
     this.shapes.fill(-1)
-    this.signature.clear()
   }
 }
 

@@ -65,8 +65,10 @@ const MODEL_BATCH = 16
 
 export class PrefetchEngine {
   private readonly opts: ResolvedOptions
-  private readonly interner = new KeyInterner()
+  private readonly interner: KeyInterner
   private readonly memo = new TemplateMemo()
+  /** The interner epoch the models' handles belong to (see resetModels). */
+  private modelEpoch = 0
   /** Cleared models of ended agents and unused batch spares (see takeModel). */
   private readonly modelPool: AgentModel[] = []
   private readonly clusters: BehaviourClusters
@@ -97,6 +99,7 @@ export class PrefetchEngine {
 
   constructor(options: PrefetchEngineOptions = {}) {
     this.opts = resolveEngineOptions(options)
+    this.interner = new KeyInterner(this.opts.maxInternedKeys)
     this.waiting = new WaitingPrefetches(this.opts.waitingLimit)
     this.hitTier = { l1: false, l2: false, l3: false, load: false, miss: false }
     for (const t of this.opts.hitTiers) this.hitTier[t] = true
@@ -160,6 +163,7 @@ export class PrefetchEngine {
     const now = ++agent.accesses
     const hit = isWrite || this.hitTier[servedBy]
     const id = this.templateIdOf(key, agent)
+    if (this.interner.epoch !== this.modelEpoch) this.resetModels()
     const template = this.interner.keyAt(id)
     if (!isWrite) {
       agent.counters.accesses++
@@ -244,10 +248,28 @@ export class PrefetchEngine {
     if (key.indexOf(agent.id) < 0) return this.interner.intern(key)
     const memoised = this.memo.get(key)
     // A memoised template is valid only for an agent that spelt it this way itself (AgentKeys).
-    if (memoised >= 0 && this.interner.isTemplate(memoised) && agent.keys.keyOf(memoised) === key) return memoised
+    if (memoised >= 0 && this.interner.isLive(memoised) && this.interner.isTemplate(memoised) && agent.keys.keyOf(memoised) === key) return memoised
     const id = this.interner.intern(generaliseKey(key, agent.id))
     this.memo.set(key, id)
     return id
+  }
+
+  /**
+   * The interner was cleared (a new epoch: see KeyInterner): every handle and stem id the models
+   * hold is void, so every model forgets what it learnt — the agents' own tables, histories,
+   * spellings, ledgers and stride streams, and the kinds' and clusters' shared tables. Counters,
+   * throttles, pending prefetches (by key string) and behaviour signatures (by shape hash) survive.
+   * Rare by construction: once per `maxInternedKeys` distinct stems, or per ~2^30 new keys.
+   */
+  private resetModels(): void {
+    this.modelEpoch = this.interner.epoch
+    this.memo.clear()
+    for (const agent of this.agents.values()) {
+      agent.model.forgetKeys()
+      agent.h0 = agent.h1 = agent.h2 = -1
+    }
+    for (const k of this.kinds.values()) k.table.clear()
+    for (const k of this.clusterKinds) k.table.clear()
   }
 
   /**
@@ -327,6 +349,9 @@ export class PrefetchEngine {
     for (let order = this.opts.maxOrder; order >= 1; order--) {
       if ((order === 3 && h2 < 0) || (order === 2 && h1 < 0) || h0 < 0) continue
       if (!table.best(contextHash(order, h0, h1, h2), g)) continue
+      // A successor whose key was evicted from the interner is forgotten, never mistaken for the
+      // key that now holds its slot (see KeyInterner).
+      if (!this.interner.isLive(g.id)) continue
       const conf = g.count / (g.total + 1)
       if (conf > bestConf) {
         bestConf = conf
@@ -759,8 +784,15 @@ export class PrefetchEngine {
     return this.agents.size + this.modelPool.length
   }
 
+  /** Keys held by the interner (at most `maxInternedKeys`). */
   get internedKeys(): number {
     return this.interner.size
+  }
+
+  /** Interner statistics: keys held, stems, evictions, clears (epochs) and approximate bytes. */
+  internerStats(): { keys: number; capacity: number; stems: number; evictions: number; epochs: number; bytes: number } {
+    const i = this.interner
+    return { keys: i.size, capacity: i.capacity, stems: i.stemCount, evictions: i.evictions, epochs: i.epoch, bytes: i.byteSize }
   }
 }
 

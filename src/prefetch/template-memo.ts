@@ -28,6 +28,11 @@ export class TemplateMemo {
     this.ids.set(key, templateId)
   }
 
+  /** Forgets every entry (the interner's handles were voided). */
+  clear(): void {
+    this.ids.clear()
+  }
+
   get size(): number {
     return this.ids.size
   }
