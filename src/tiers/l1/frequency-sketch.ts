@@ -11,9 +11,9 @@
  * blocks, not rounded up to a power of two (which cost up to 2× — 10.5 B per entry at 100 000
  * entries instead of 8). A hash picks its block by multiply-shift range reduction (Lemire, "A fast
  * alternative to the modulo reduction", 2016): `floor(hash × blocks / 2^32)`, from the hash's high
- * bits, in float64 arithmetic that V8 keeps unboxed (no branch, no allocation, no division). The
- * product is below 2^62, so it is rounded, but by less than `blocks` (one ulp is ≈ product × 2^-52),
- * which cannot carry it past the next multiple of 2^32: the index stays below `blocks`.
+ * bits, as one float64 multiply by `blocks / 2^32` that V8 keeps unboxed (no branch, no allocation,
+ * no division). The exact product is at most `blocks − blocks / 2^32`; rounding moves it by at most
+ * half an ulp (≈ blocks × 2^-53), so it never reaches `blocks`: the index stays in the table.
  *
  * Aging: after `sampleSize` increments every counter is halved ("reset"), so yesterday's hot keys
  * fade and the sketch follows shifts in popularity.
@@ -64,8 +64,11 @@ export class FrequencySketch {
   /** Hashes recorded but not yet counted: `buffer[0..pending)`, oldest first. */
   private readonly buffer = new Int32Array(BUFFER_SIZE)
   private pending = 0
-  /** Number of 4-word blocks: a hash's block is `floor((hash >>> 0) × blocks / 2^32)` (see `blockOf`). */
-  private readonly blocks: number
+  /**
+   * `blocks / 2^32` (exact: a power-of-two scaling): a hash's block is `floor((hash >>> 0) × blockScale)`,
+   * one multiply (see `blockOf`).
+   */
+  private readonly blockScale: number
   private readonly door: Uint32Array | undefined
   private readonly doorMask: number
   /** Increments between two agings. */
@@ -77,8 +80,9 @@ export class FrequencySketch {
   constructor(options: FrequencySketchOptions) {
     const capacity = Math.max(1, Math.floor(options.capacity))
     // 16 counters per expected entry (2 words), in whole 4-word blocks: ceil(capacity / 2) blocks.
-    this.blocks = Math.ceil(capacity / 2)
-    this.table = new Int32Array(this.blocks * 4)
+    const blocks = Math.ceil(capacity / 2)
+    this.table = new Int32Array(blocks * 4)
+    this.blockScale = blocks * TWO_TO_MINUS_32
     this.sampleSize = Math.max(16, Math.floor(options.sampleSize ?? 10 * capacity))
     if (options.doorkeeper === true) {
       // ~8 bits per expected entry and two probes: about 5 % false positives at capacity.
@@ -169,7 +173,7 @@ export class FrequencySketch {
    * header for why it stays in range). The result is below 2^31, so `| 0` truncates it exactly.
    */
   private blockOf(hash: number): number {
-    return (((hash >>> 0) * this.blocks * TWO_TO_MINUS_32) | 0) << 2
+    return (((hash >>> 0) * this.blockScale) | 0) << 2
   }
 
   /** Halves every counter (and clears the doorkeeper): the sketch's aging step. */
