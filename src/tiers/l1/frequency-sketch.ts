@@ -7,6 +7,14 @@
  * random ones. Counters saturate at 15: TinyLFU only needs to tell "popular" from "not", and 4 bits
  * keep the sketch at 8 bytes per cached entry.
  *
+ * Sizing: two words (16 counters) per expected entry, exactly: the table is `ceil(capacity / 2)`
+ * blocks, not rounded up to a power of two (which cost up to 2× — 10.5 B per entry at 100 000
+ * entries instead of 8). A hash picks its block by multiply-shift range reduction (Lemire, "A fast
+ * alternative to the modulo reduction", 2016): `floor(hash × blocks / 2^32)`, from the hash's high
+ * bits, as one float64 multiply by `blocks / 2^32` that V8 keeps unboxed (no branch, no allocation,
+ * no division). The exact product is at most `blocks − blocks / 2^32`; rounding moves it by at most
+ * half an ulp (≈ blocks × 2^-53), so it never reaches `blocks`: the index stays in the table.
+ *
  * Aging: after `sampleSize` increments every counter is halved ("reset"), so yesterday's hot keys
  * fade and the sketch follows shifts in popularity.
  *
@@ -39,6 +47,8 @@ const HALVE_MASK = 0x77777777
 const COUNTER_SPREAD = 0x9e3779b1 | 0
 /** Pending increments held before a drain (256 bytes). */
 const BUFFER_SIZE = 64
+/** 2^-32 (exact in float64): scales `hash × blocks` down to a block index. */
+const TWO_TO_MINUS_32 = 2 ** -32
 
 export interface FrequencySketchOptions {
   /** Number of distinct keys the sketch should tell apart (the cache's entry capacity). */
@@ -54,8 +64,11 @@ export class FrequencySketch {
   /** Hashes recorded but not yet counted: `buffer[0..pending)`, oldest first. */
   private readonly buffer = new Int32Array(BUFFER_SIZE)
   private pending = 0
-  /** Mask selecting a block (4 words) index, pre-shifted: `(h & blockMask)` is a word offset. */
-  private readonly blockMask: number
+  /**
+   * `blocks / 2^32` (exact: a power-of-two scaling): a hash's block is `floor((hash >>> 0) × blockScale)`,
+   * one multiply (see `blockOf`).
+   */
+  private readonly blockScale: number
   private readonly door: Uint32Array | undefined
   private readonly doorMask: number
   /** Increments between two agings. */
@@ -66,10 +79,10 @@ export class FrequencySketch {
 
   constructor(options: FrequencySketchOptions) {
     const capacity = Math.max(1, Math.floor(options.capacity))
-    // 16 counters per expected entry (2 words), rounded up to a power of two, at least one block.
-    const words = Math.max(4, nextPowerOfTwo(capacity * 2))
-    this.table = new Int32Array(words)
-    this.blockMask = (words - 1) & ~3
+    // 16 counters per expected entry (2 words), in whole 4-word blocks: ceil(capacity / 2) blocks.
+    const blocks = Math.ceil(capacity / 2)
+    this.table = new Int32Array(blocks * 4)
+    this.blockScale = blocks * TWO_TO_MINUS_32
     this.sampleSize = Math.max(16, Math.floor(options.sampleSize ?? 10 * capacity))
     if (options.doorkeeper === true) {
       // ~8 bits per expected entry and two probes: about 5 % false positives at capacity.
@@ -91,7 +104,7 @@ export class FrequencySketch {
   /** Estimated accesses of the key with this hash since the counters last aged (0..15, +1 with doorkeeper). */
   frequency(hash: number): number {
     if (this.pending !== 0) this.drain()
-    const block = hash & this.blockMask
+    const block = this.blockOf(hash)
     const h = Math.imul(hash, COUNTER_SPREAD)
     const t = this.table
     let min = (t[block] >>> ((h >>> 18) & 28)) & 15
@@ -129,7 +142,7 @@ export class FrequencySketch {
   private count(hash: number): void {
     if (this.door !== undefined && !this.doorAdd(hash)) return
     const t = this.table
-    const block = hash & this.blockMask
+    const block = this.blockOf(hash)
     const h = Math.imul(hash, COUNTER_SPREAD)
     // Branch-free saturating add: `inc` is 1 unless the counter is already 15.
     let shift = (h >>> 18) & 28
@@ -153,6 +166,14 @@ export class FrequencySketch {
     t[block + 3] = (w + (inc << shift)) | 0
     added |= inc
     if (added !== 0 && ++this.additions >= this.sampleSize) this.reset()
+  }
+
+  /**
+   * Word offset of the hash's block: multiply-shift range reduction onto `blocks` (see the file
+   * header for why it stays in range). The result is below 2^31, so `| 0` truncates it exactly.
+   */
+  private blockOf(hash: number): number {
+    return (((hash >>> 0) * this.blockScale) | 0) << 2
   }
 
   /** Halves every counter (and clears the doorkeeper): the sketch's aging step. */

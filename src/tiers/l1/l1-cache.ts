@@ -175,6 +175,9 @@ const QUEUE_ID = 3
  */
 const REFERENCED = 8
 
+/** A `sizes` entry equal to this means "see `bigSizes`": the size is ≥ 65 535 or not an integer. */
+const SIZE_ESCAPE = 0xffff
+
 /** Slot arrays start at this many entries (or maxEntries if smaller) and double on demand. */
 const INITIAL_SLOTS = 1024
 /** A candidate this popular may still be admitted at random (1/128): defeats hash-flooding (Caffeine). */
@@ -218,7 +221,16 @@ export class L1Cache<V> implements L1Tier<V> {
   private prev: Int32Array
   private queue: Uint8Array
   private hashes: Int32Array
-  private sizes: Uint32Array
+  /**
+   * Entry sizes in bytes, 2 bytes per slot: a size that is an integer below 65 535 is stored here;
+   * any other (65 535 and up, or not an integer) is stored as SIZE_ESCAPE with the exact value in
+   * `bigSizes`. Agent-state values are mostly small, so the side Map stays small; read through
+   * `sizeOf`, write through `storeSize`. Saves 2 bytes per entry over a Uint32Array, and budget
+   * accounting stays exact (a Uint32Array also truncated fractional sizes).
+   */
+  private sizes: Uint16Array
+  /** Exact sizes of the slots whose `sizes` entry is SIZE_ESCAPE. */
+  private readonly bigSizes = new Map<number, number>()
   /**
    * Versions are counters (the hierarchy's `nextVersion++`), so they start as 4-byte Uint32; the
    * first version that is not an integer in 0..2^32-1 widens the array to Float64 for good
@@ -324,7 +336,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.prev = new Int32Array(n)
     this.queue = new Uint8Array(n)
     this.hashes = new Int32Array(n)
-    this.sizes = new Uint32Array(n)
+    this.sizes = new Uint16Array(n)
     this.versions = new Uint32Array(n)
     for (let q = WINDOW; q <= PROTECTED; q++) {
       this.next[q] = q
@@ -561,7 +573,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.unlink(slot)
     this.linkLast(PROTECTED, slot)
     this.protectedEntries++
-    this.protectedBytes += this.sizes[slot]
+    this.protectedBytes += this.sizeOf(slot)
     if (this.protectedEntries > this.protectedMaxEntries || this.protectedBytes > this.protectedMaxBytes) this.demoteProtected()
   }
 
@@ -577,7 +589,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.unlink(slot)
     this.linkLast(WINDOW, slot)
     this.windowEntries++
-    this.windowBytes += this.sizes[slot]
+    this.windowBytes += this.sizeOf(slot)
     this.onPrefetchUsed?.(this.keyList[slot]!)
     // The window may now be over its share; settle it (may evict).
     this.evictIfNeeded()
@@ -604,7 +616,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.index.set(key, slot)
     this.keyList[slot] = key
     this.valueList[slot] = value
-    this.sizes[slot] = bytes
+    this.storeSize(slot, bytes)
     this.storeVersion(slot, version)
     this.hashes[slot] = hash
     this.totalBytes += bytes
@@ -625,12 +637,12 @@ export class L1Cache<V> implements L1Tier<V> {
   }
 
   private replace(slot: number, value: V, bytes: number, version: Version, prefetched: boolean, owner: number): void {
-    const old = this.sizes[slot]
+    const old = this.sizeOf(slot)
     // Owner bytes come off at the old size, before `sizes` changes.
     if (this.ownerOf !== undefined) this.ownerRemove(slot)
     this.valueList[slot] = value
     this.storeVersion(slot, version)
-    this.sizes[slot] = bytes
+    this.storeSize(slot, bytes)
     this.totalBytes += bytes - old
     const q = this.queue[slot] & QUEUE_ID
     if (q === WINDOW) this.windowBytes += bytes - old
@@ -674,7 +686,7 @@ export class L1Cache<V> implements L1Tier<V> {
       if (slot === NONE) break
       this.unlink(slot)
       this.windowEntries--
-      this.windowBytes -= this.sizes[slot]
+      this.windowBytes -= this.sizeOf(slot)
       this.linkLast(PROBATION, slot)
     }
   }
@@ -686,7 +698,7 @@ export class L1Cache<V> implements L1Tier<V> {
       if (slot === NONE) break
       this.unlink(slot)
       this.protectedEntries--
-      this.protectedBytes -= this.sizes[slot]
+      this.protectedBytes -= this.sizeOf(slot)
       this.linkLast(PROBATION, slot)
     }
   }
@@ -830,7 +842,7 @@ export class L1Cache<V> implements L1Tier<V> {
   private evict(slot: number, reason: EvictionReason): void {
     const key = this.keyList[slot]!
     const value = this.valueList[slot] as V
-    const bytes = this.sizes[slot]
+    const bytes = this.sizeOf(slot)
     const version = this.versions[slot]
     if ((this.queue[slot] & PREFETCHED) !== 0) this.prefetchedEvictedUnused++
     this.remove(slot)
@@ -841,7 +853,7 @@ export class L1Cache<V> implements L1Tier<V> {
   /** Unlinks a slot from every structure and frees it. */
   private remove(slot: number): void {
     const q = this.queue[slot] & QUEUE_ID
-    const bytes = this.sizes[slot]
+    const bytes = this.sizeOf(slot)
     if (q === WINDOW) {
       this.windowEntries--
       this.windowBytes -= bytes
@@ -856,6 +868,8 @@ export class L1Cache<V> implements L1Tier<V> {
     this.keyList[slot] = undefined
     this.valueList[slot] = undefined
     this.totalBytes -= bytes
+    // Last, once nothing reads the size any more (ownerRemove above does).
+    if (this.sizes[slot] === SIZE_ESCAPE) this.forgetBigSize(slot)
     this.next[slot] = this.freeHead
     this.freeHead = slot
     this.counters.entries = this.index.size
@@ -972,15 +986,15 @@ export class L1Cache<V> implements L1Tier<V> {
         if (slot === NONE) slot = this.first(PROTECTED)
         if (slot === NONE) break
         // Unused prefetched entries stay at probation's cold end: they have not earned a window place.
-        if (this.windowBytes + this.sizes[slot] > this.windowMaxBytes || (this.queue[slot] & PREFETCHED) !== 0) break
+        if (this.windowBytes + this.sizeOf(slot) > this.windowMaxBytes || (this.queue[slot] & PREFETCHED) !== 0) break
         if ((this.queue[slot] & QUEUE_ID) === PROTECTED) {
           this.protectedEntries--
-          this.protectedBytes -= this.sizes[slot]
+          this.protectedBytes -= this.sizeOf(slot)
         }
         this.unlink(slot)
         this.linkLast(WINDOW, slot)
         this.windowEntries++
-        this.windowBytes += this.sizes[slot]
+        this.windowBytes += this.sizeOf(slot)
       }
     } else {
       this.drainWindow()
@@ -1034,7 +1048,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.prev = growInt32(this.prev, n)
     this.queue = growUint8(this.queue, n)
     this.hashes = growInt32(this.hashes, n)
-    this.sizes = growUint32(this.sizes, n)
+    this.sizes = growUint16(this.sizes, n)
     const versions = this.versions instanceof Float64Array ? new Float64Array(n) : new Uint32Array(n)
     versions.set(this.versions)
     this.versions = versions
@@ -1059,6 +1073,28 @@ export class L1Cache<V> implements L1Tier<V> {
     const period = this.samplePeriodFor(capacity)
     this.sampleLeft += period - this.samplePeriod
     this.samplePeriod = period
+  }
+
+  /** The entry's size in bytes (exact). */
+  private sizeOf(slot: number): number {
+    const size = this.sizes[slot]
+    return size !== SIZE_ESCAPE ? size : this.bigSizes.get(slot)!
+  }
+
+  private storeSize(slot: number, bytes: number): void {
+    if (this.sizes[slot] === SIZE_ESCAPE) this.bigSizes.delete(slot)
+    if (bytes < SIZE_ESCAPE && (bytes | 0) === bytes) {
+      this.sizes[slot] = bytes
+    } else {
+      this.sizes[slot] = SIZE_ESCAPE
+      this.bigSizes.set(slot, bytes)
+    }
+  }
+
+  /** Drops a freed slot's side-table size (and the escape, so a reuse starts clean). */
+  private forgetBigSize(slot: number): void {
+    this.bigSizes.delete(slot)
+    this.sizes[slot] = 0
   }
 
   private storeVersion(slot: number, version: Version): void {
@@ -1167,14 +1203,14 @@ export class L1Cache<V> implements L1Tier<V> {
     else this.ownerNext![p] = n
     if (n === NONE) this.ownerTail![owner] = p
     else this.ownerPrev![n] = p
-    this.setOwnerBytes(owner, this.ownerBytesTable![owner] - this.sizes[slot])
+    this.setOwnerBytes(owner, this.ownerBytesTable![owner] - this.sizeOf(slot))
   }
 
   /** Keeps the owner's entries in access order, so quota eviction takes its least recently used. */
   private ownerTouch(slot: number): void {
     const owner = this.ownerOf![slot]
     if (this.ownerTail![owner] === slot) return
-    const bytes = this.sizes[slot]
+    const bytes = this.sizeOf(slot)
     this.ownerRemove(slot)
     this.ownerAdd(slot, owner, bytes)
   }
@@ -1201,8 +1237,8 @@ function growInt32(a: Int32Array, n: number): Int32Array {
   return b
 }
 
-function growUint32(a: Uint32Array, n: number): Uint32Array {
-  const b = new Uint32Array(n)
+function growUint16(a: Uint16Array, n: number): Uint16Array {
+  const b = new Uint16Array(n)
   b.set(a)
   return b
 }

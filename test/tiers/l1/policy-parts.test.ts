@@ -30,6 +30,37 @@ describe("FrequencySketch", () => {
     expect(s.frequency(hashKey("never seen"))).toBe(0)
   })
 
+  it("is sized to capacity exactly (2 words per entry, whole blocks), not to a power of two", () => {
+    // 256 B is the increment buffer.
+    expect(new FrequencySketch({ capacity: 100_000 }).byteLength).toBe(100_000 * 8 + 256)
+    expect(new FrequencySketch({ capacity: 100_001 }).byteLength).toBe(50_001 * 16 + 256)
+    expect(new FrequencySketch({ capacity: 1 }).byteLength).toBe(16 + 256)
+  })
+
+  it("maps every hash, including the extremes, into the table (multiply-shift range reduction)", () => {
+    // Odd block counts and extreme hashes: an index past the end would read undefined (frequency 0)
+    // and drop the writes, so each key must still count its own increments.
+    const extremes = [0, -1, 0x7fffffff, 0x80000000 | 0, 1, 0xfffffffe | 0, 0xc0000000 | 0]
+    for (const capacity of [1, 3, 5, 99, 1023, 100_001]) {
+      for (const h of extremes) {
+        const s = new FrequencySketch({ capacity, sampleSize: 1e9 })
+        for (let i = 0; i < 3; i++) s.increment(h)
+        expect(s.frequency(h), `capacity ${capacity} hash ${h}`).toBe(3)
+      }
+    }
+  })
+
+  it("spreads keys over all of a non-power-of-two table (few false positives)", () => {
+    // 1001 blocks, 2000 keys: ~2 keys per block, so an unseen key finds all four of its counters
+    // taken ~0.3 % of the time. A reduction reaching only half the blocks would make it ~3 %.
+    const s = new FrequencySketch({ capacity: 2001, sampleSize: 1e9 })
+    const n = 2000
+    for (let i = 0; i < n; i++) s.increment(hashKey(`k${i}`))
+    let falsePositives = 0
+    for (let i = n; i < 2 * n; i++) if (s.frequency(hashKey(`k${i}`)) !== 0) falsePositives++
+    expect(falsePositives).toBeLessThan(30)
+  })
+
   it("ages by halving every counter after sampleSize increments", () => {
     const s = new FrequencySketch({ capacity: 1024, sampleSize: 1000 })
     const hot = hashKey("hot")
