@@ -13,6 +13,12 @@
  * Entries are identified by their 32-bit key hash only (collisions merely blur a simulation), held
  * in an open-addressing table with backward-shift deletion, links in typed arrays: a shadow access
  * never allocates. The frequency sketch is the real cache's: it depends only on the request stream.
+ *
+ * A shadow keeps the same recency discipline as the real cache (`clock`): with exact LRU a hit
+ * relinks; with CLOCK it sets a referenced bit, the coldest-entry paths give referenced entries a
+ * second chance, and eviction promotes a referenced probation entry lazily. Otherwise the duel
+ * compares a CLOCK cache against LRU simulations and reads the discipline's own gap as a signal
+ * to move the window.
  */
 import type { FrequencySketch } from "./frequency-sketch.js"
 
@@ -21,6 +27,9 @@ const PROBATION = 1
 const PROTECTED = 2
 const FIRST = 3
 const EMPTY = 0
+/** Queue-id bits of `queue[slot]`; the bit above is CLOCK's referenced mark (cleared by linkLast). */
+const QUEUE_ID = 3
+const REFERENCED = 4
 
 export class ShadowCache {
   /** Hits since the last `takeHits`. */
@@ -47,6 +56,8 @@ export class ShadowCache {
     windowShare: number,
     /** The real cache's sketch (replaced when the real cache grows and rebuilds it). */
     public sketch: FrequencySketch,
+    /** Model CLOCK recency (referenced bit, second chance, lazy promotion) instead of exact LRU. */
+    private readonly clock = false,
   ) {
     this.capacity = Math.max(1, Math.round(capacity))
     this.windowMax = Math.max(1, Math.round(windowShare * this.capacity))
@@ -74,19 +85,14 @@ export class ShadowCache {
     const slot = this.lookup(hash)
     if (slot !== -1) {
       this.hits++
+      if (this.clock) {
+        this.queue[slot] |= REFERENCED
+        return
+      }
       const q = this.queue[slot]
       this.unlink(slot)
-      if (q === PROBATION) {
-        this.linkLast(PROTECTED, slot)
-        if (++this.protectedCount > this.protectedMax) {
-          const demoted = this.next[PROTECTED]
-          this.unlink(demoted)
-          this.protectedCount--
-          this.linkLast(PROBATION, demoted)
-        }
-      } else {
-        this.linkLast(q, slot)
-      }
+      if (q === PROBATION) this.promote(slot)
+      else this.linkLast(q, slot)
       return
     }
     const fresh = this.freeSlots[--this.freeTop]
@@ -95,15 +101,22 @@ export class ShadowCache {
     this.linkLast(WINDOW, fresh)
     this.count++
     if (++this.windowCount > this.windowMax) {
-      const candidate = this.next[WINDOW]
+      const candidate = this.coldest(WINDOW)
       this.unlink(candidate)
       this.windowCount--
       this.linkLast(PROBATION, candidate)
       if (this.count > this.capacity) {
         let victim = this.next[PROBATION]
+        // CLOCK's lazy promotion: a probation entry hit since it got there moves up instead of dueling.
+        while (victim !== candidate && (this.queue[victim] & REFERENCED) !== 0) {
+          this.unlink(victim)
+          this.promote(victim)
+          victim = this.next[PROBATION]
+        }
         if (victim === candidate) {
           // Probation held only the candidate: the victim comes from protected when there is one.
-          victim = this.next[PROTECTED] === PROTECTED ? candidate : this.next[PROTECTED]
+          const coldProtected = this.coldest(PROTECTED)
+          victim = coldProtected === PROTECTED ? candidate : coldProtected
         }
         const loser =
           victim === candidate || this.sketch.frequency(this.slotHash[candidate]) > this.sketch.frequency(this.slotHash[victim])
@@ -129,9 +142,36 @@ export class ShadowCache {
     )
   }
 
+  /** Links an (unlinked) probation entry at protected's MRU end, demoting protected's coldest on overflow. */
+  private promote(slot: number): void {
+    this.linkLast(PROTECTED, slot)
+    if (++this.protectedCount > this.protectedMax) {
+      const demoted = this.coldest(PROTECTED)
+      this.unlink(demoted)
+      this.protectedCount--
+      this.linkLast(PROBATION, demoted)
+    }
+  }
+
+  /**
+   * Queue q's coldest entry (q itself when empty). Under CLOCK, referenced entries met on the way
+   * get their second chance first: moved to the MRU end with the mark cleared.
+   */
+  private coldest(q: number): number {
+    let slot = this.next[q]
+    if (!this.clock) return slot
+    while (slot !== q && (this.queue[slot] & REFERENCED) !== 0) {
+      this.unlink(slot)
+      this.linkLast(q, slot)
+      slot = this.next[q]
+    }
+    return slot
+  }
+
   private drop(slot: number): void {
-    if (this.queue[slot] === PROTECTED) this.protectedCount--
-    else if (this.queue[slot] === WINDOW) this.windowCount--
+    const q = this.queue[slot] & QUEUE_ID
+    if (q === PROTECTED) this.protectedCount--
+    else if (q === WINDOW) this.windowCount--
     this.unlink(slot)
     this.deleteKey(this.slotHash[slot])
     this.freeSlots[this.freeTop++] = slot

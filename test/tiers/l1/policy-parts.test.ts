@@ -182,4 +182,41 @@ describe("ShadowCache", () => {
     expect(small.takeHits()).toBeGreaterThanOrEqual(75)
     expect(lru.takeHits()).toBe(0)
   })
+
+  it("with clock recency and a 100 % window is exactly CLOCK (second chance), not LRU", () => {
+    // Reference CLOCK as the real L1 runs it with a full window: a miss appends unmarked, then the
+    // sweep from the head clears and re-appends marked entries until it meets an unmarked one.
+    const sketch = new FrequencySketch({ capacity: 64 })
+    const clock = new ShadowCache(64, 1, sketch, true)
+    const lruShadow = new ShadowCache(64, 1, sketch)
+    const order: number[] = []
+    const marked = new Map<number, boolean>()
+    let clockHits = 0
+    let x = 11
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0
+      const h = hashKey(`k${(x >>> 8) % 200}`)
+      sketch.increment(h)
+      clock.access(h)
+      lruShadow.access(h)
+      if (marked.has(h)) {
+        clockHits++
+        marked.set(h, true)
+        continue
+      }
+      order.push(h)
+      marked.set(h, false)
+      if (order.length > 64) {
+        while (marked.get(order[0])) {
+          const again = order.shift()!
+          marked.set(again, false)
+          order.push(again)
+        }
+        marked.delete(order.shift()!)
+      }
+    }
+    const lruHits = lruShadow.takeHits()
+    expect(clock.takeHits()).toBe(clockHits)
+    expect(clockHits).not.toBe(lruHits)
+  })
 })
