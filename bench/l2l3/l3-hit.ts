@@ -25,6 +25,7 @@ import { bytesToHex } from "../../src/tiers/l3/record.js"
 import { RESULTS_DIR, writeResults } from "../harness/results.js"
 import { serializedStates } from "./fixtures.js"
 import { LatencyRecorder, type OpLatency } from "./per-op.js"
+import { visitOrder } from "./visit-order.js"
 
 export const L3_TARGET_P95_US = 200
 const ROUNDS = 10
@@ -63,17 +64,6 @@ export interface L3HitBench {
   readonly l3HitBreakdown: L3HitBreakdown
 }
 
-/** A fixed pseudo-random visiting order, so every configuration reads the same keys. */
-function order(length: number, modulo: number, seed: number): Uint32Array {
-  const out = new Uint32Array(length)
-  let x = seed
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0
-    out[i] = (x >>> 8) % modulo
-  }
-  return out
-}
-
 const CONFIGS = [
   { name: "raw blobs", threshold: Infinity, syncReadMaxBytes: 64 * 1024 },
   { name: "raw blobs, async read", threshold: Infinity, syncReadMaxBytes: 0 },
@@ -87,7 +77,7 @@ export async function benchL3Hits(options: { quick: boolean; valueCount?: number
   const rawBytes = values.reduce((n, v) => n + v.byteLength, 0)
   const samples = options.quick ? 5_000 : 30_000
   const perRound = samples / ROUNDS
-  const visit = order(samples, valueCount, 7)
+  const visit = visitOrder(samples, valueCount, 7)
   const dirs: string[] = []
   try {
     const runs = []

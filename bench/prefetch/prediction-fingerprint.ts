@@ -14,17 +14,9 @@ import { createHash } from "node:crypto"
 import { writeFileSync } from "node:fs"
 import { pathToFileURL } from "node:url"
 import { PrefetchEngine, type PrefetchEngineOptions } from "../../src/prefetch/prefetch-engine.js"
-import { listSharedTraces, loadTrace, traceName } from "../../src/traces/read-trace.js"
 import { AgentWorkload } from "../../src/workload/index.js"
+import { type Access, traceAccesses } from "./engine-access.js"
 
-interface Access {
-  agent: string
-  kind?: string
-  key: string
-  size: number
-  write: boolean
-  end?: boolean
-}
 
 /** The engine fed as a cache would: issued predictions complete at once, `end` ops end agents. */
 export function fingerprint(accesses: Iterable<Access>, options: PrefetchEngineOptions): string {
@@ -62,10 +54,7 @@ function* generator(ops: number, opaqueIds: boolean): Generator<Access> {
 }
 
 function agentTrace(): Access[] | undefined {
-  const file = listSharedTraces().find((f) => traceName(f) === "agent_miniswe_gemini3pro_swebv")
-  if (file === undefined) return undefined
-  const t = loadTrace(file, { limit: Infinity })
-  return t.keys.map((key, i) => ({ agent: t.agents?.[i] ?? "trace", key, size: t.sizes?.[i] ?? 0, write: false }))
+  return traceAccesses("agent_miniswe_gemini3pro_swebv", Infinity)
 }
 
 /** Fingerprints of the fixed streams (the agent trace only when the shared traces are present). */

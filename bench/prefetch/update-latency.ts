@@ -22,17 +22,9 @@ import { writeFileSync } from "node:fs"
 import * as hdr from "hdr-histogram-js"
 import { LRUCache } from "lru-cache"
 import { PrefetchEngine, type PrefetchEngineOptions } from "../../src/prefetch/prefetch-engine.js"
-import { listSharedTraces, loadTrace, traceName } from "../../src/traces/read-trace.js"
 import { AgentWorkload } from "../../src/workload/index.js"
+import { type Access, traceAccesses } from "./engine-access.js"
 
-interface Access {
-  agent: string
-  kind?: string
-  key: string
-  size: number
-  write: boolean
-  end?: boolean
-}
 
 /** The reference: the same accesses through lru-cache (get; set on a miss), timed the same way. */
 function timeLruCache(accesses: readonly Access[], warmup: number) {
@@ -148,13 +140,6 @@ function unlabelledAccesses(ops: number): Access[] {
   return out
 }
 
-function traceAccesses(name: string, limit: number): Access[] {
-  const file = listSharedTraces().find((f) => traceName(f) === name)
-  if (file === undefined) return []
-  const t = loadTrace(file, { limit })
-  return t.keys.map((key, i) => ({ agent: t.agents?.[i] ?? "trace", key, size: t.sizes?.[i] ?? 0, write: false }))
-}
-
 function heapOf850Agents(): { bytesPerAgentMeasured: number; agents: number } | undefined {
   const gc = (globalThis as { gc?: () => void }).gc
   if (gc === undefined) return undefined
@@ -206,9 +191,9 @@ const report = (name: string, accesses: readonly Access[], options: PrefetchEngi
 }
 report("generator850", generatorAccesses(ops), {})
 report("generator850Unlabelled", unlabelledAccesses(ops), CLUSTERED)
-const agentTrace = traceAccesses("agent_miniswe_gemini3pro_swebv", Infinity)
+const agentTrace = traceAccesses("agent_miniswe_gemini3pro_swebv", Infinity) ?? []
 if (agentTrace.length > 0) report("agentTrace", agentTrace, {})
-const block = traceAccesses("arc_oltp", ops)
+const block = traceAccesses("arc_oltp", ops) ?? []
 if (block.length > 0) report("arcOltpOneAgent", block, { agentContexts: 1 << 16 })
 const result = {
   command: `node --expose-gc --import tsx bench/prefetch/update-latency.ts ${argv.join(" ")}`.trim(),
