@@ -5,7 +5,7 @@
  */
 
 /** Digit runs longer than this are not treated as numbers (they would lose precision as doubles). */
-const MAX_DIGITS = 15
+export const MAX_DIGITS = 15
 
 export interface NumberedKey {
   readonly prefix: string
@@ -19,13 +19,25 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57
 }
 
-/** Splits `key` around its last digit run, or returns undefined when it has none (or a too-long one). */
-export function parseNumberedKey(key: string): NumberedKey | undefined {
+/** Where `key`'s last run of digits ends (exclusive), or 0 when it has no digit. */
+export function lastDigitRunEnd(key: string): number {
   let end = key.length
   while (end > 0 && !isDigit(key.charCodeAt(end - 1))) end--
-  if (end === 0) return undefined
+  return end
+}
+
+/** Where the digit run ending at `end` starts. */
+export function digitRunStart(key: string, end: number): number {
   let start = end
   while (start > 0 && isDigit(key.charCodeAt(start - 1))) start--
+  return start
+}
+
+/** Splits `key` around its last digit run, or returns undefined when it has none (or a too-long one). */
+export function parseNumberedKey(key: string): NumberedKey | undefined {
+  const end = lastDigitRunEnd(key)
+  if (end === 0) return undefined
+  const start = digitRunStart(key, end)
   const digits = end - start
   if (digits > MAX_DIGITS) return undefined
   const text = key.slice(start, end)

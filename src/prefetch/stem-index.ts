@@ -11,9 +11,7 @@
  */
 import { isAgentTemplate } from "./agent-template.js"
 import type { KeyStem } from "./key-interner.js"
-
-/** Longest digit run read as a number (beyond it the value is not exact in a double). */
-const MAX_DIGITS = 15
+import { digitRunStart, lastDigitRunEnd, MAX_DIGITS } from "./numbered-key.js"
 
 export class StemIndex {
   /** Stem id + 1 per slot (0 = empty), open addressing with linear probing. */
@@ -32,11 +30,9 @@ export class StemIndex {
    * false when the key has no digits, or more than MAX_DIGITS in that run.
    */
   locate(key: string): boolean {
-    let end = key.length
-    while (end > 0 && !isDigit(key.charCodeAt(end - 1))) end--
+    const end = lastDigitRunEnd(key)
     if (end === 0) return false
-    let start = end
-    while (start > 0 && isDigit(key.charCodeAt(start - 1))) start--
+    const start = digitRunStart(key, end)
     const digits = end - start
     if (digits > MAX_DIGITS) return false
     let value = 0
@@ -82,10 +78,6 @@ export class StemIndex {
     this.slots = new Int32Array(size)
     for (let id = 0; id < this.stems.length; id++) this.place(id, this.hashes[id])
   }
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57
 }
 
 /** FNV-1a over the characters before `start` and from `end` on, with a separator between. */
