@@ -80,22 +80,27 @@ export interface TierCacheAgentEffectView extends TierCacheEffectOps {
   readonly end: Effect.Effect<void, TierCacheError>
 }
 
-function viewOps(view: TierCacheAgentView): TierCacheAgentEffectView {
+/** The shared operations of the cache or an agent view (the same Promise methods on both), as Effects. */
+type PromiseOps = Pick<TierCacheAgentView, "get" | "put" | "getIfPresent" | "invalidate" | "prefetch" | "fork" | "getBranch" | "putBranch" | "collapse" | "discard" | "branches">
+
+function effectOps(target: PromiseOps): TierCacheEffectOps {
   return {
-    agentId: view.agentId,
-    get: (key) => fromPromise(() => view.get(key)),
-    put: (key, value) => fromPromise(() => view.put(key, value)),
-    getIfPresent: (key) => fromSync(() => view.getIfPresent(key)),
-    invalidate: (key) => fromPromise(() => view.invalidate(key)),
-    prefetch: (key) => fromPromise(() => view.prefetch(key)),
-    fork: (key, branches) => fromPromise(() => view.fork(key, branches)),
-    getBranch: (key, branch) => fromPromise(() => view.getBranch(key, branch)),
-    putBranch: (key, branch, value) => fromPromise(() => view.putBranch(key, branch, value)),
-    collapse: (key, winner) => fromPromise(() => view.collapse(key, winner)),
-    discard: (key, branch) => fromPromise(() => view.discard(key, branch)),
-    branches: (key) => fromPromise(() => view.branches(key)),
-    end: fromPromise(() => view.end()),
+    get: (key) => fromPromise(() => target.get(key)),
+    put: (key, value) => fromPromise(() => target.put(key, value)),
+    getIfPresent: (key) => fromSync(() => target.getIfPresent(key)),
+    invalidate: (key) => fromPromise(() => target.invalidate(key)),
+    prefetch: (key) => fromPromise(() => target.prefetch(key)),
+    fork: (key, branches) => fromPromise(() => target.fork(key, branches)),
+    getBranch: (key, branch) => fromPromise(() => target.getBranch(key, branch)),
+    putBranch: (key, branch, value) => fromPromise(() => target.putBranch(key, branch, value)),
+    collapse: (key, winner) => fromPromise(() => target.collapse(key, winner)),
+    discard: (key, branch) => fromPromise(() => target.discard(key, branch)),
+    branches: (key) => fromPromise(() => target.branches(key)),
   }
+}
+
+function viewOps(view: TierCacheAgentView): TierCacheAgentEffectView {
+  return { ...effectOps(view), agentId: view.agentId, end: fromPromise(() => view.end()) }
 }
 
 export class TierCache extends Context.Service<
@@ -118,17 +123,7 @@ export class TierCache extends Context.Service<
   /** Builds the service around an already-open client (the caller owns its lifetime). */
   static fromClient(client: TierCacheClient): TierCache["Service"] {
     return TierCache.of({
-      get: (key) => fromPromise(() => client.get(key)),
-      put: (key, value) => fromPromise(() => client.put(key, value)),
-      getIfPresent: (key) => fromSync(() => client.getIfPresent(key)),
-      invalidate: (key) => fromPromise(() => client.invalidate(key)),
-      prefetch: (key) => fromPromise(() => client.prefetch(key)),
-      fork: (key, branches) => fromPromise(() => client.fork(key, branches)),
-      getBranch: (key, branch) => fromPromise(() => client.getBranch(key, branch)),
-      putBranch: (key, branch, value) => fromPromise(() => client.putBranch(key, branch, value)),
-      collapse: (key, winner) => fromPromise(() => client.collapse(key, winner)),
-      discard: (key, branch) => fromPromise(() => client.discard(key, branch)),
-      branches: (key) => fromPromise(() => client.branches(key)),
+      ...effectOps(client),
       stats: Effect.sync(() => client.stats()),
       agent: (agentId, options) => fromSync(() => viewOps(client.agent(agentId, options))),
       endAgent: (agentId) => fromPromise(() => client.endAgent(agentId)),
