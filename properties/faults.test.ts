@@ -133,7 +133,7 @@ describe("fault injection on L3", () => {
             try {
               bytes = readFileSync(file)
             } catch {
-              continue // already deleted by an earlier item sharing the blob
+              continue // no blob file for this value (nothing to damage)
             }
             totals.corrupted++
             if (it.damage === "delete") unlinkSync(file)
