@@ -24,7 +24,7 @@ import { encodeValue } from "../../src/branches/value-bytes.js"
 import { St } from "../../src/lifecycle/index.js"
 import { createTierCache, type TierCacheClient } from "../../src/service/index.js"
 import type { CacheValue, JsonValue } from "../../src/types.js"
-import { agentState, branchOf, jsonBytes } from "./agent-state.js"
+import { agentState, branchOf } from "./agent-state.js"
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name)

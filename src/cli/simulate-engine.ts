@@ -110,7 +110,6 @@ export interface SimulationHooks {
 }
 
 const LEVELS = ["l1", "l2", "l3", "load", "miss"] as const
-type Level = (typeof LEVELS)[number]
 const levelIndex: Record<ServedBy, number> = { l1: 0, l2: 1, l3: 2, load: 3, miss: 4 }
 
 /** A counting semaphore: at most `limit` operations in flight. */

@@ -16,7 +16,6 @@ function unit(shapes: readonly number[]): Float64Array {
 /** Letter-only names (no digits: the stride detector stays out of the way). */
 const name = (i: number): string => `doc:${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`
 const CYCLE = Array.from({ length: 30 }, (_, i) => name(i))
-const REVERSED = [...CYCLE].reverse()
 
 describe("BehaviourClusters", () => {
   it("puts like signatures together and founds a cluster for a different one", () => {

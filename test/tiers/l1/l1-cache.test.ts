@@ -217,16 +217,6 @@ describe("L1Cache CLOCK recency (policy.recency: \"clock\")", () => {
     return cacheWithLog<number>({ maxBytes: 3, maxEntries: 3, policy: { adaptive: false, window: 1, recency } })
   }
 
-  function run(recency: "lru" | "clock"): string[] {
-    const { cache, evicted } = windowOnly(recency)
-    for (const k of ["a", "b", "c"]) cache.set(k, 1, 1, 1)
-    cache.get("c")
-    cache.get("a")
-    cache.set("d", 1, 1, 1) // b is the coldest either way
-    cache.set("e", 1, 1, 1)
-    return evicted.map((e) => e.key)
-  }
-
   it("a hit only marks the entry; the hand spares marked entries once (evicts what LRU would not)", () => {
     const run = (recency: "lru" | "clock"): string[] => {
       const { cache, evicted } = windowOnly(recency)
