@@ -24,6 +24,12 @@ export interface Compressor {
   readonly name: string
   compress(bytes: Uint8Array): Uint8Array
   decompress(bytes: Uint8Array): Uint8Array
+  /**
+   * Optional: decompresses and hands the result to `use` as a view valid only during the call, so
+   * a reader that consumes the bytes at once (L2's hit path) needs no output array. When absent,
+   * `use(decompress(bytes))` is used.
+   */
+  withDecompressed?<T>(bytes: Uint8Array, use: (raw: Uint8Array) => T): T
 }
 
 /** The user's loader: the source of truth consulted on a miss in every tier. */

@@ -1,11 +1,12 @@
 /**
  * The L2 part of the L2 / L3 benchmark (run.ts calls it).
  *
- * For each L2 configuration (codec, or no compression), on the same ~4 KiB agent-state values in
- * their stored form (tag byte + UTF-8 JSON, exactly what the hierarchy hands L2):
+ * For each L2 configuration (codec, or no compression), on the same agent-state values (~4 KiB
+ * of JSON each) in their stored form (tag byte + packed form, exactly what the hierarchy hands L2):
  * - `get`: L2Store.get — SLRU bookkeeping + decompression;
- * - `hit`: L2Store.get + deserializeValue (UTF-8 decode, JSON.parse, deep freeze) — what
- *   Hierarchy.promote does on an L2 hit before installing the value in L1;
+ * - `hit`: L2Store.read + deserializeValue (the packed form decoded into a deep-frozen value,
+ *   while L2 lends the decompressed bytes) — what Hierarchy.promote does on an L2 hit before
+ *   installing the value in L1;
  * - `set`, and the compression ratio (deterministic);
  * - a breakdown: decompression alone per codec, and deserializeValue alone.
  * Configurations are measured in interleaved rounds (rotating order) so machine noise hits them
@@ -51,7 +52,7 @@ export interface L2Result {
   readonly compressedEntries: number
   /** L2Store.get: SLRU bookkeeping + decompression. */
   readonly get: OpLatency
-  /** L2Store.get + deserializeValue: the value handed back on an L2 hit. */
+  /** L2Store.read + deserializeValue: the value handed back on an L2 hit. */
   readonly hit: OpLatency
   readonly set: OpLatency
   /** This configuration's p50 / p95 over the uncompressed store's, measured in the same rounds. */
@@ -65,11 +66,11 @@ export interface L2Result {
 export interface L2Breakdown {
   /** Compressor.decompress alone, per codec. */
   readonly decompress: Record<string, OpLatency>
-  /** deserializeValue alone (UTF-8 decode + JSON.parse + deep freeze) of the same stored forms. */
+  /** deserializeValue alone (packed form → deep-frozen value) of the same stored forms. */
   readonly deserialize: OpLatency
 }
 
-/** Stored forms (tag + JSON) of `count` distinct ~4 KiB agent states. */
+/** Stored forms (tag + packed form) of `count` distinct agent states of ~4 KiB of JSON each. */
 export function storedStates(count: number): Uint8Array[] {
   return Array.from({ length: count }, (_, i) => serializeValue(`k${i}`, agentState(i)))
 }
@@ -99,7 +100,7 @@ export function benchL2(configs: readonly L2Config[], values: readonly Uint8Arra
       const run = runs[(round + k) % runs.length]
       const key = (i: number) => keys[visit[i]]
       run.get.timeSync((i) => run.store.get(key(i)), (round * samples) / ROUNDS, samples / ROUNDS)
-      run.hit.timeSync((i) => deserializeValue(key(i), run.store.get(key(i))!.bytes), (round * hitSamples) / ROUNDS, hitSamples / ROUNDS)
+      run.hit.timeSync((i) => run.store.read(key(i), (bytes) => deserializeValue(key(i), bytes)), (round * hitSamples) / ROUNDS, hitSamples / ROUNDS)
       if (Number.isFinite(run.threshold)) run.decompress.timeSync((i) => run.compressor.decompress(run.compressed[visit[i]]), (round * hitSamples) / ROUNDS, hitSamples / ROUNDS)
     }
     deserialize.timeSync((i) => deserializeValue(keys[visit[i]], values[visit[i]]), (round * hitSamples) / ROUNDS, hitSamples / ROUNDS)

@@ -61,6 +61,18 @@ function copyOut(v: CacheValue): CacheValue {
   return v instanceof Uint8Array ? v.slice() : v
 }
 
+/** A stored entry decoded for Promote: the value, its stored size and its version. */
+interface DecodedEntry {
+  readonly value: CacheValue
+  readonly size: number
+  readonly version: Version
+}
+
+/** Decodes a stored form (the bytes may be a lent view: nothing here keeps them). */
+function decodedEntry(key: string, bytes: Uint8Array, version: Version): DecodedEntry {
+  return { value: deserializeValue(key, bytes), size: bytes.length, version }
+}
+
 export class Hierarchy {
   readonly l1: HierarchyL1
   readonly l2: L2Tier
@@ -246,19 +258,21 @@ export class Hierarchy {
    * when L2 does not hold the key.
    */
   promote(key: string, prefetch: boolean): CacheValue | undefined {
-    let stored: StoredBytes | undefined = this.l2.get(key) // counts L2's hit or miss
+    // Decoded while L2 lends the bytes (no copy of the decompressed form); counts L2's hit or miss.
+    let found: DecodedEntry | undefined = this.l2.read(key, (bytes, version) => decodedEntry(key, bytes, version))
     let fromL2 = true
-    if (stored === undefined) {
-      stored = this.demoting.get(key)
+    if (found === undefined) {
+      const pending = this.demoting.get(key)
+      if (pending === undefined) return undefined
+      found = decodedEntry(key, pending.bytes, pending.version)
       fromL2 = false
     }
-    if (stored === undefined) return undefined
-    const value = deserializeValue(key, stored.bytes)
+    const { value, size, version } = found
     const target = nextState(St.L2, prefetch ? Ev.PREFETCH : Ev.PROMOTE)
     // Install first, delete from L2 after: if L1 rejects the entry, the eviction handler sees
     // that L2 still holds this version and does not re-serialize it.
-    const installed = this.installL1(key, value, stored.bytes.length, stored.version, target === St.L1_PREFETCHED)
-    if (installed && fromL2 && this.l2.versionOf(key) === stored.version) this.l2.delete(key)
+    const installed = this.installL1(key, value, size, version, target === St.L1_PREFETCHED)
+    if (installed && fromL2 && this.l2.versionOf(key) === version) this.l2.delete(key)
     if (fromL2) this.counters.promotionsFromL2++
     else this.counters.promotionsFromL3++
     return value

@@ -68,6 +68,8 @@ export type L2EvictHandler = (key: string, bytes: Uint8Array, version: Version) 
  */
 export interface L2Tier {
   get(key: string): StoredBytes | undefined
+  /** A hit whose bytes are lent to `use` for the call only (no copy); `undefined` on a miss. */
+  read<T>(key: string, use: (bytes: Uint8Array, version: Version) => T): T | undefined
   versionOf(key: string): Version
   has(key: string): boolean
   /** Insert or replace (an older version than the one held is ignored; returns false then). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { InvalidKey, SerializationError, ValueTooLarge } from "../../src/errors.js"
-import { checkKey, deepFreeze, deserializeValue, serializeValue, TAG_BYTES, TAG_JSON, validateKey } from "../../src/values/index.js"
+import { checkKey, deepFreeze, deserializeValue, serializeValue, TAG_BYTES, TAG_JSON, TAG_PACKED, validateKey } from "../../src/values/index.js"
 
 function serializationError(value: unknown): SerializationError {
   try {
@@ -44,14 +44,16 @@ describe("serializeValue / deserializeValue", () => {
     ["an empty array", []],
   ])("round-trips %s", (_name, value) => {
     const bytes = serializeValue("k", value)
-    expect(bytes[0]).toBe(TAG_JSON)
+    expect(bytes[0]).toBe(TAG_PACKED)
     expect(deserializeValue("k", bytes)).toEqual(JSON.parse(JSON.stringify(value)))
   })
 
-  it("stores exactly the UTF-8 JSON text after the tag", () => {
-    const value = { z: 1, a: ["é", -0] }
-    const bytes = serializeValue("k", value)
-    expect(new TextDecoder().decode(bytes.subarray(1))).toBe(JSON.stringify(value))
+  it("still reads the JSON text form (TAG_JSON) that earlier versions wrote to L3", () => {
+    const value = { z: 1, a: ["é", 0] }
+    const legacy = new Uint8Array([TAG_JSON, ...new TextEncoder().encode(JSON.stringify(value))])
+    const back = deserializeValue("k", legacy)
+    expect(back).toEqual(value)
+    expect(Object.isFrozen((back as { a: unknown }).a)).toBe(true)
   })
 
   it("stores bytes raw and reads back a private copy", () => {
@@ -132,9 +134,10 @@ describe("serializeValue / deserializeValue", () => {
   })
 
   it("rejects values above maxEntryBytes with ValueTooLarge (JSON and bytes), accepts the exact limit", () => {
-    const s = "x".repeat(98) // JSON text "xxx…" is 100 bytes, + tag = 101
-    expect(serializeValue("k", s, 101).length).toBe(101)
-    expect(() => serializeValue("k", s, 100)).toThrow(ValueTooLarge)
+    // tag, flags, pool length, shape count (no shapes), 98 pool bytes, T_STRING, length = 104 bytes
+    const s = "x".repeat(98)
+    expect(serializeValue("k", s, 104).length).toBe(104)
+    expect(() => serializeValue("k", s, 103)).toThrow(ValueTooLarge)
     expect(serializeValue("k", new Uint8Array(99), 100).length).toBe(100)
     try {
       serializeValue("big", new Uint8Array(100), 100)
@@ -147,9 +150,9 @@ describe("serializeValue / deserializeValue", () => {
   })
 
   it("counts multi-byte UTF-8 when checking the size", () => {
-    const s = "é".repeat(40) // 40 UTF-16 units, 80 UTF-8 bytes + 2 quotes + tag = 83
-    expect(serializeValue("k", s, 83).length).toBe(83)
-    expect(() => serializeValue("k", s, 82)).toThrow(ValueTooLarge)
+    const s = "é".repeat(40) // 40 UTF-16 units, 80 UTF-8 bytes in the pool + 4 header + 2 token bytes = 86
+    expect(serializeValue("k", s, 86).length).toBe(86)
+    expect(() => serializeValue("k", s, 85)).toThrow(ValueTooLarge)
   })
 
   it("stops walking a huge value early", () => {

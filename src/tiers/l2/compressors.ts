@@ -15,7 +15,7 @@
 import { deflateRawSync, inflateRawSync, constants as zlibConstants } from "node:zlib"
 import { deflateRaw, inflateRaw } from "pako"
 import type { Compressor } from "../../types.js"
-import { decodeLz4 } from "./lz4-decode-wasm.js"
+import { decodeLz4, withDecodedLz4 } from "./lz4-decode-wasm.js"
 import { Lz4BlockEncoder } from "./lz4-encode.js"
 import { RawDeflater, RawInflater } from "./pako-streams.js"
 
@@ -81,7 +81,8 @@ export function createLz4Compressor(): Compressor {
   return {
     name: "lz4-block",
     compress: (bytes) => encoder.encode(bytes),
-    decompress: decodeLz4
+    decompress: decodeLz4,
+    withDecompressed: withDecodedLz4
   }
 }
 

@@ -93,6 +93,27 @@ export class L2Store implements L2Tier {
 
   /** The decompressed bytes and version on a hit (recorded for the policy), `undefined` on a miss. */
   get(key: string): StoredBytes | undefined {
+    const entry = this.#access(key)
+    return entry === undefined ? undefined : { bytes: this.#decode(entry), version: entry.version }
+  }
+
+  /**
+   * A hit (recorded like `get`) whose bytes are handed to `use` and valid only during that call:
+   * the hit path when the caller decodes the value at once (the hierarchy's Promote). With LZ4
+   * the bytes are a view of the decoder's memory, so no array is allocated per hit. `undefined`
+   * on a miss (`use` not called).
+   */
+  read<T>(key: string, use: (bytes: Uint8Array, version: Version) => T): T | undefined {
+    const entry = this.#access(key)
+    if (entry === undefined) return undefined
+    if (!entry.compressed) return use(entry.stored, entry.version)
+    const c = this.#compressor
+    if (c.withDecompressed === undefined) return use(c.decompress(entry.stored), entry.version)
+    return c.withDecompressed(entry.stored, (raw) => use(raw, entry.version))
+  }
+
+  /** Looks the key up for a read: recency (a probation hit is promoted), hit / miss counters. */
+  #access(key: string): L2Entry | undefined {
     let entry = this.#protected.get(key)
     if (entry !== undefined) {
       this.#protected.delete(key)
@@ -106,7 +127,7 @@ export class L2Store implements L2Tier {
       this.#promote(key, entry)
     }
     this.#counters.hits++
-    return { bytes: this.#decode(entry), version: entry.version }
+    return entry
   }
 
   versionOf(key: string): Version {

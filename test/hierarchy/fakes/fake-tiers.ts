@@ -114,6 +114,10 @@ export class FakeL2 {
     this.map.set(key, e)
     return e
   }
+  read<T>(key: string, use: (bytes: Uint8Array, version: Version) => T): T | undefined {
+    const e = this.get(key)
+    return e === undefined ? undefined : use(e.bytes, e.version)
+  }
   versionOf(key: string) {
     return this.map.get(key)?.version ?? -1
   }

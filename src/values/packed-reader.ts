@@ -1,0 +1,130 @@
+/**
+ * Decodes the packed stored form (layout in `packed-format.ts`) into a deep-frozen value.
+ *
+ * This is the L2 / L3 hit path's decoder, so it is written for speed: one pool decode for all
+ * strings, objects built by per-shape compiled constructors (`shape-builders.ts`), arrays and
+ * objects frozen as they are built (no second walk to deep-freeze), and one reader reused for
+ * every call (decoding never re-enters itself: no user code runs during it).
+ *
+ * A form this module did not write (a bug, since tiers verify integrity) is reported by throwing;
+ * `serialize.ts` turns that into a SerializationError. Every read is bounds-checked through the
+ * final position checks and the token switch: an out-of-range byte reads as `undefined`, which no
+ * token or varint accepts.
+ */
+import type { CacheValue, JsonValue } from "../types.js"
+import { FLAG_ASCII_POOL, T_ARRAY, T_FALSE, T_FLOAT, T_INT, T_JSON_STRING, T_NULL, T_OBJECT, T_STRING, T_TRUE } from "./packed-format.js"
+import { builderFor, type ShapeBuilder, type ValueSource } from "./shape-builders.js"
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string
+
+class PackedReader implements ValueSource {
+  private bytes: Uint8Array = new Uint8Array(0)
+  private pos = 0
+  private pool = ""
+  private poolPos = 0
+  private shapes: ShapeBuilder[] = []
+  private view: DataView | undefined = undefined
+
+  /** Decodes `bytes` (starting with the tag byte). */
+  decode(bytes: Uint8Array): CacheValue {
+    this.bytes = bytes
+    this.view = undefined
+    this.pos = 2
+    const flags = bytes[1]
+    const poolBytes = this.varint()
+    const shapeCount = this.varint()
+    const sigLengths: number[] = []
+    for (let i = 0; i < shapeCount; i++) sigLengths.push(this.varint())
+    const poolStart = this.pos
+    const poolEnd = poolStart + poolBytes
+    if (poolEnd > bytes.length) throw new RangeError("the string pool runs past the end")
+    this.pool = flags === FLAG_ASCII_POOL ? latin1Slice.call(bytes, poolStart, poolEnd) : utf8.decode(bytes.subarray(poolStart, poolEnd))
+    this.poolPos = 0
+    const shapes: ShapeBuilder[] = []
+    for (const n of sigLengths) shapes.push(builderFor(this.take(n)))
+    this.shapes = shapes
+    this.pos = poolEnd
+    const value = this.value()
+    if (this.pos !== bytes.length || this.poolPos !== this.pool.length) throw new RangeError("trailing bytes after the value")
+    // Drop references so a decoded form is not kept alive by the reader.
+    this.bytes = EMPTY
+    this.pool = ""
+    this.shapes = []
+    return value
+  }
+
+  /** The next value of the body. */
+  value(): CacheValue {
+    const token = this.bytes[this.pos++]
+    switch (token) {
+      case T_STRING:
+        return this.take(this.varint())
+      case T_INT: {
+        const z = this.varint()
+        return (z >>> 1) ^ -(z & 1)
+      }
+      case T_OBJECT: {
+        const builder = this.shapes[this.varint()]
+        if (builder === undefined) throw new RangeError("an object names a shape the form does not have")
+        return builder(this)
+      }
+      case T_ARRAY: {
+        const n = this.varint()
+        const a: JsonValue[] = []
+        for (let i = 0; i < n; i++) a.push(this.value() as JsonValue)
+        return Object.freeze(a)
+      }
+      case T_FLOAT: {
+        if (this.pos + 8 > this.bytes.length) throw new RangeError("a number runs past the end")
+        this.view ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
+        const n = this.view.getFloat64(this.pos, true)
+        this.pos += 8
+        return n
+      }
+      case T_NULL:
+        return null
+      case T_FALSE:
+        return false
+      case T_TRUE:
+        return true
+      case T_JSON_STRING:
+        return JSON.parse(this.take(this.varint())) as string
+      default:
+        throw new RangeError(`unknown token ${token}`)
+    }
+  }
+
+  /** The pool's next `n` UTF-16 units. */
+  private take(n: number): string {
+    const start = this.poolPos
+    const end = start + n
+    if (end > this.pool.length) throw new RangeError("a string runs past the pool")
+    this.poolPos = end
+    return this.pool.substring(start, end)
+  }
+
+  /** An unsigned LEB128 varint (up to 2^35; the writer never writes more than 2^32). */
+  private varint(): number {
+    let b = this.bytes[this.pos++]
+    if (b < 0x80) return b
+    let n = b & 0x7f
+    let scale = 0x80
+    for (let i = 0; i < 4; i++) {
+      b = this.bytes[this.pos++]
+      if (!(b >= 0)) break
+      n += (b & 0x7f) * scale
+      if (b < 0x80) return n
+      scale *= 0x80
+    }
+    throw new RangeError("a malformed length")
+  }
+}
+
+const EMPTY: Uint8Array = new Uint8Array(0)
+const reader = new PackedReader()
+
+/** Decodes a packed form (tag byte first) into a deep-frozen JSON value. */
+export function decodePacked(bytes: Uint8Array): CacheValue {
+  return reader.decode(bytes)
+}
