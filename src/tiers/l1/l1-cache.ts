@@ -30,7 +30,8 @@
  *
  * Costs: a hit is a Map lookup, a relink (none if the entry is already its queue's MRU; in "clock"
  * mode one byte write, the referenced bit, instead), an append to the sketch's increment buffer (the 4
- * counters are updated in batches of 64, same result) and a countdown (which also yields the hit
+ * counters are updated in batches of 64, same result; skipped while the key is marked saturated,
+ * i.e. all 4 counters at 15, which changes nothing either) and a countdown (which also yields the hit
  * count: `counters.hits` is derived, not incremented); if its key is in the shadow sample (every
  * key below 256 entries, ~128/capacity of them above) it also runs the three shadows. The hot case is written out in `get` so the whole
  * path fits V8's inlining budget.
@@ -176,6 +177,15 @@ const QUEUE_ID = 3
  * last passed"). Relinking (`linkLast`/`linkFirst`) rewrites the byte, which clears it.
  */
 const REFERENCED = 8
+/**
+ * Set in `queue` by the sketch when the slot's key has all four counters at 15: recording its hits
+ * changes nothing until the next aging, so the hit path skips it (frequency-sketch.ts, "saturated
+ * keys"; the sketch clears the marks before an aging can happen). Relinking clears it (harmless:
+ * the next recorded hit sets it again).
+ */
+const SATURATED = 16
+/** Queue id and PREFETCHED: what a hit in exact-LRU mode branches on. */
+const PLACE = QUEUE_ID | PREFETCHED
 
 /** A `sizes` entry equal to this means "see `bigSizes`": the size is ≥ 65 535 or not an integer. */
 const SIZE_ESCAPE = 0xffff
@@ -419,19 +429,21 @@ export class L1Cache<V> implements L1Tier<V> {
     const slot = this.index.get(key)
     if (slot === undefined) return this.recordMiss(key)
     const hash = this.hashes[slot]
-    this.sketch.increment(hash)
     const q = this.queue[slot]
+    // A saturated key's counters cannot grow until the next aging: nothing to record.
+    if ((q & SATURATED) === 0) this.sketch.incrementResident(hash, slot)
+    const place = q & PLACE
     if (this.clock) {
       // Mark it: the hand gives it a second chance (or its promotion) when it gets there.
       // Only an unused prefetched entry needs work now: its first use.
       if ((q & PREFETCHED) === 0) this.queue[slot] = q | REFERENCED
       else this.firstUse(slot)
-    } else if (q === PROTECTED || q === WINDOW) {
+    } else if (place === PROTECTED || place === WINDOW) {
       // The common hit: move to the MRU end of its own queue (nothing to do if it is there already,
       // as a hot key read repeatedly is). Written out here rather than via unlink/linkLast so
       // the whole hit path stays within V8's inlining budget.
       const prev = this.prev
-      const tail = prev[q]
+      const tail = prev[place]
       if (tail !== slot) {
         const next = this.next
         const p = prev[slot]
@@ -440,10 +452,10 @@ export class L1Cache<V> implements L1Tier<V> {
         prev[n] = p
         next[tail] = slot
         prev[slot] = tail
-        next[slot] = q
-        prev[q] = slot
+        next[slot] = place
+        prev[place] = slot
       }
-    } else this.promote(slot, q)
+    } else this.promote(slot, place)
     if (this.ownerNext !== undefined) this.ownerTouch(slot)
     this.sampleLeft--
     if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) === this.sampleMatch) this.shadowAccess(hash, 1)
@@ -1024,6 +1036,7 @@ export class L1Cache<V> implements L1Tier<V> {
       capacity: this.capacity,
       sampleSize: (this.policy.sketchSampleFactor ?? DEFAULT_SKETCH_SAMPLE_FACTOR) * this.capacity,
       doorkeeper: this.policy.doorkeeper ?? false,
+      marks: { flags: this.queue, bit: SATURATED, hashes: this.hashes },
     })
   }
 
