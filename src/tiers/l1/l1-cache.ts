@@ -174,7 +174,7 @@ const PREFETCHED = 4
 const QUEUE_ID = 3
 /**
  * CLOCK mode: set in `queue` by a hit on a window or protected entry ("referenced since the hand
- * last passed"). Relinking (`linkLast`/`linkFirst`) rewrites the byte, which clears it.
+ * last passed"). Relinking (`linkLast`/`linkFirst`) rewrites the byte, which clears it (all but SAMPLED).
  */
 const REFERENCED = 8
 /**
@@ -184,6 +184,12 @@ const REFERENCED = 8
  * the next recorded hit sets it again).
  */
 const SATURATED = 16
+/**
+ * Set in `queue` for as long as the slot holds a key of the shadow sample (from the shadows' start,
+ * by `startShadows` and `insert`; relinking keeps it): the hit path tells whether to run the
+ * shadows from the byte it reads anyway, without loading the key's hash.
+ */
+const SAMPLED = 32
 /** Queue id and PREFETCHED: what a hit in exact-LRU mode branches on. */
 const PLACE = QUEUE_ID | PREFETCHED
 
@@ -300,7 +306,7 @@ export class L1Cache<V> implements L1Tier<V> {
    * up: (rate - 1) << 16, rate 1/rate), equals `sampleMatch`.
    */
   private sampleMask = 0
-  /** 0 once the shadows run; -1 (matches no masked value) before, so the hit path tests one comparison, not two. */
+  /** 0 once the shadows run; -1 (matches no masked value) before, so `inSample` is one comparison, not two. */
   private sampleMatch = NO_SAMPLE
   private sampledHits = 0
   private sampledRequests = 0
@@ -437,10 +443,9 @@ export class L1Cache<V> implements L1Tier<V> {
   get(key: string): V | undefined {
     const slot = this.index.get(key)
     if (slot === undefined) return this.recordMiss(key)
-    const hash = this.hashes[slot]
     const q = this.queue[slot]
     // A saturated key's counters cannot grow until the next aging: nothing to record.
-    if ((q & SATURATED) === 0) this.sketch.incrementResident(hash, slot)
+    if ((q & SATURATED) === 0) this.sketch.incrementResident(this.hashes[slot], slot)
     const place = q & PLACE
     if (this.clock) {
       // Mark it: the hand gives it a second chance (or its promotion) when it gets there.
@@ -467,7 +472,7 @@ export class L1Cache<V> implements L1Tier<V> {
     } else this.promote(slot, place)
     if (this.ownerNext !== undefined) this.ownerTouch(slot)
     this.sampleLeft--
-    if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) === this.sampleMatch) this.shadowAccess(hash, 1)
+    if ((q & SAMPLED) !== 0) this.shadowAccess(this.hashes[slot], 1)
     if (this.sampleLeft <= 0) this.climb()
     return this.valueList[slot]
   }
@@ -627,7 +632,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.sketch.increment(hash)
     this.sampleMisses++
     this.sampleLeft--
-    if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) === this.sampleMatch) this.shadowAccess(hash, 0)
+    if (this.inSample(hash)) this.shadowAccess(hash, 0)
     if (this.sampleLeft <= 0) this.climb()
     return undefined
   }
@@ -643,6 +648,8 @@ export class L1Cache<V> implements L1Tier<V> {
     this.storeVersion(slot, version)
     this.hashes[slot] = hash
     this.totalBytes += bytes
+    // A fresh byte (the slot may be reused): linking keeps only SAMPLED from it.
+    this.queue[slot] = this.inSample(hash) ? SAMPLED : 0
     if (prefetched) {
       // Cold end of probation: the first victim while unused.
       this.linkFirst(PROBATION, slot)
@@ -936,13 +943,19 @@ export class L1Cache<V> implements L1Tier<V> {
     for (const q of [PROBATION, PROTECTED, WINDOW]) {
       for (let slot = this.first(q); slot !== NONE; slot = this.after(slot)) {
         const hash = this.hashes[slot]
-        if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) !== 0) continue
+        if (!this.inSample(hash)) continue
+        this.queue[slot] |= SAMPLED
         for (const shadow of this.shadows) shadow.access(hash)
       }
     }
     for (const shadow of this.shadows) shadow.takeHits()
     this.duelPeriod = Math.max(64, Math.round((this.policy.shadowPeriod ?? DEFAULT_SHADOW_PERIOD) * sampled))
     this.decisiveLead = (this.policy.shadowDecisiveMargin ?? DEFAULT_DECISIVE_MARGIN) * this.duelPeriod
+  }
+
+  /** Whether the key with this hash is in the shadow sample (never before the shadows start). */
+  private inSample(hash: number): boolean {
+    return (Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) === this.sampleMatch
   }
 
   /** A sampled request: replay it in every shadow; at the end of a period, hold the duel. */
@@ -1193,7 +1206,8 @@ export class L1Cache<V> implements L1Tier<V> {
     this.prev[slot] = tail
     this.next[slot] = q
     this.prev[q] = slot
-    this.queue[slot] = q
+    // A new queue byte: the old one's flags go, except SAMPLED (a property of the key).
+    this.queue[slot] = q | (this.queue[slot] & SAMPLED)
   }
 
   /** Prepends at the LRU end of queue q. */
@@ -1203,7 +1217,8 @@ export class L1Cache<V> implements L1Tier<V> {
     this.next[slot] = head
     this.prev[slot] = q
     this.next[q] = slot
-    this.queue[slot] = q
+    // A new queue byte: the old one's flags go, except SAMPLED (a property of the key).
+    this.queue[slot] = q | (this.queue[slot] & SAMPLED)
   }
 
   // ---- owners -----------------------------------------------------------------------------------
