@@ -10,12 +10,12 @@
  * - new entries enter a small LRU *window*;
  * - entries leaving the window are *candidates* for the main area, a segmented LRU of
  *   *probation* and *protected* (80 % of main); a probation hit promotes to protected;
- * - recency is exact (a hit relinks to the MRU end). Option `recency: "clock"` keeps it by CLOCK
- *   (second chance) instead: a hit sets a referenced bit in the entry's queue byte; the window
- *   drain, the protected demotion and victim selection move referenced entries to their queue's
- *   MRU end (clearing the bit) before taking the coldest, and a referenced probation entry is
- *   promoted when eviction reaches it (lazy promotion, as S3-FIFO). Faster hits, slightly lower
- *   hit ratios (see `L1Policy.recency`);
+ * - recency is kept by CLOCK (second chance): a hit sets a referenced bit in the entry's queue
+ *   byte; the window drain, the protected demotion and victim selection move referenced entries to
+ *   their queue's MRU end (clearing the bit) before taking the coldest, and a referenced probation
+ *   entry is promoted when eviction reaches it (lazy promotion, as S3-FIFO). Option
+ *   `recency: "lru"` keeps exact recency instead (a hit relinks to the MRU end; slower hits, see
+ *   `L1PolicyOptions.recency`);
  * - when space is needed, the candidate duels the probation LRU *victim*: a count-min sketch
  *   (4-bit counters, aged by halving) estimates both keys' recent popularity and the less popular
  *   one leaves ("rejected" when it is the candidate);
@@ -28,13 +28,15 @@
  *   (agent sessions) thus run as LRU, loops and skewed popularity as frequency-biased W-TinyLFU,
  *   mixed ones in between (bench/results/hitratio.md).
  *
- * Costs: a hit is a Map lookup, a relink (none if the entry is already its queue's MRU; in "clock"
- * mode one byte write, the referenced bit, instead), an append to the sketch's increment buffer (the 4
- * counters are updated in batches of 64, same result; skipped while the key is marked saturated,
- * i.e. all 4 counters at 15, which changes nothing either) and a countdown (which also yields the hit
- * count: `counters.hits` is derived, not incremented); if its key is in the shadow sample (every
- * key below 256 entries, ~128/capacity of them above) it also runs the three shadows. The hot case is written out in `get` so the whole
- * path fits V8's inlining budget.
+ * Costs: a hit is a Map lookup, one read of the slot's queue byte (queue id and the PREFETCHED,
+ * REFERENCED, SATURATED and SAMPLED flags), one write of it (the referenced bit; in exact-LRU mode
+ * a relink instead, none if the entry is already its queue's MRU) and a countdown (which also
+ * yields the hit count: `counters.hits` is derived, not incremented). Unless the key is marked
+ * saturated (all 4 sketch counters at 15, so an increment would change nothing; see
+ * frequency-sketch.ts) its hash goes to the sketch's increment buffer (counted in batches of 64,
+ * same result); if the key is in the shadow sample (every key below 64 entries, 32-64 keys of the
+ * cache above) the three shadows replay the hit. What each part costs, measured: docs/l1-policy.md.
+ * The hot case is written out in `get` so the whole path fits V8's inlining budget.
  *
  * Optional features cost nothing unless configured: prefetched entries (`set(..., { prefetched })`)
  * and per-owner byte accounting with quotas (`owners`).
@@ -79,14 +81,14 @@ export interface L1PolicyOptions {
   readonly shadows?: boolean
   /**
    * Smallest entries per shadow: keys are sampled at rate 1/R, R the largest power of two keeping
-   * capacity / R ≥ shadowEntries (default 128). Smaller = cheaper hits, noisier duels.
+   * capacity / R ≥ shadowEntries (default 32). Smaller = cheaper hits, noisier duels.
    */
   readonly shadowEntries?: number
   /** A shadow must beat the real cache by this share of the sampled requests to win a duel (default 0.01). */
   readonly shadowMargin?: number
   /** Window shares the shadows simulate, largest first (default [1, 0.3, 0.01]: LRU, balanced, frequency). */
   readonly shadowWindows?: readonly number[]
-  /** Duel period in sampled requests, as a multiple of the shadow capacity (default 2). */
+  /** Duel period in sampled requests, as a multiple of the shadow capacity (default 4). */
   readonly shadowPeriod?: number
   /** Consecutive duel wins a shadow needs before the window jumps to its setting (default 2). */
   readonly shadowConfirm?: number
@@ -100,20 +102,23 @@ export interface L1PolicyOptions {
   /** Seed of the admission jitter (deterministic replays in tests and benchmarks). */
   readonly seed?: number
   /**
-   * How the queues keep recency (default "lru").
-   * - "lru": exact segmented LRU; a hit relinks the entry to its queue's MRU end, a probation hit
-   *   promotes it to protected at once.
+   * How the queues keep recency (default "clock").
    * - "clock": second chance (CLOCK) with lazy promotion (as in S3-FIFO); a hit only sets the
    *   entry's referenced bit. The paths that take a queue's coldest entry (window drain, protected
    *   demotion, victims from those queues) first move referenced entries to the MRU end, clearing
    *   the bit; eviction promotes a referenced probation entry to protected instead of dueling it.
-   *   A hit then never relinks: measured 1.42 → 1.11 × lru-cache's hit time (gate timing figure),
-   *   but the hit-ratio table gets worse. The duel's shadows model CLOCK too in this mode (with
-   *   LRU shadows the table was mean/max regret 0.80/5.65 on lirs_cs 10 %, worst vs LRU −0.97); it
-   *   is now 0.82/5.36, −0.66 against exact LRU's 0.76/4.82, −0.62: max regret stays over the ≤ 5
-   *   target, on arc_p3 10 %, where a fixed 1 % CLOCK window scores 32.20 but the adaptive run
-   *   ends at 30.50 (the adaptation path, not CLOCK itself, loses it). Hit ratio is what the cache
-   *   is for, so exact LRU stays the default; "clock" is for hit-path-bound users.
+   *   The duel's shadows model CLOCK too.
+   * - "lru": exact segmented LRU; a hit relinks the entry to its queue's MRU end, a probation hit
+   *   promotes it to protected at once.
+   * Measured (bench/l1, lru-cache's hit throughput = 1; docs/l1-policy.md): with the default
+   * shadows, "clock" 0.96× at 1 000 entries and 0.72× at 100 000, "lru" 0.83× and 0.55× (the
+   * relink's loads and stores; at 100 000 entries they miss the CPU cache). Hit-ratio table
+   * (mean / max regret, worst vs LRU): "clock" 0.75 / 4.58 / −0.72, "lru" 0.78 / 4.62 / −0.83, both
+   * within the targets. CLOCK was not the default before because with 128-entry shadows and
+   * 2 × capacity duel periods it scored 0.82 / 5.36 (arc_p3 10 %, over the ≤ 5 target) / −0.66;
+   * the 32-entry shadows with 4 × capacity periods (now the default for both) fixed that cell.
+   * Caveat: the cells near the targets move by up to 2 points with small changes of the shadow
+   * settings (docs/l1-policy.md lists the neighbours tried).
    */
   readonly recency?: "lru" | "clock"
 }
