@@ -111,7 +111,7 @@ export interface L1PolicyOptions {
    * - "lru": exact segmented LRU; a hit relinks the entry to its queue's MRU end, a probation hit
    *   promotes it to protected at once.
    * Measured (bench/l1, lru-cache's hit throughput = 1; docs/l1-policy.md): with the default
-   * shadows, "clock" 0.96× at 1 000 entries and 0.72× at 100 000, "lru" 0.83× and 0.55× (the
+   * shadows, "clock" 0.98× at 1 000 entries and 0.72× at 100 000, "lru" 0.83× and 0.55× (the
    * relink's loads and stores; at 100 000 entries they miss the CPU cache). Hit-ratio table
    * (mean / max regret, worst vs LRU): "clock" 0.75 / 4.58 / −0.72, "lru" 0.78 / 4.62 / −0.83, both
    * within the targets. CLOCK was not the default before because with 128-entry shadows and
