@@ -212,9 +212,9 @@ const SAMPLE_SPREAD = 0x85ebca6b | 0
 const MAX_SAMPLE_RATE = 1 << 16
 /**
  * 32-64 entries per shadow (1 key in 16 sampled at 1 000 entries, where 128 sampled 1 in 4): with
- * duel periods of 4 × that (`DEFAULT_SHADOW_PERIOD`, the same ~128-256 sampled requests per duel as
- * 128 entries × 2 had) the hit-ratio table met its targets (docs/l1-policy.md), at a quarter of the
- * shadows' hit-path cost (bench/l1, 1 000 entries: ~15 → ~4 ns per hit).
+ * duel periods of 4 × that (`DEFAULT_SHADOW_PERIOD`) the hit-ratio table met its targets with
+ * CLOCK recency, which 128 entries × 2 did not (docs/l1-policy.md), at a quarter of the shadow
+ * replays (bench/l1, 1 000 entries: the shadows' share of a hit ~23 → ~7.5 ns).
  */
 const DEFAULT_SHADOW_ENTRIES = 32
 /** Duel period, in multiples of the shadow capacity (see DEFAULT_SHADOW_ENTRIES). */
