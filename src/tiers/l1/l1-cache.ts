@@ -10,12 +10,12 @@
  * - new entries enter a small LRU *window*;
  * - entries leaving the window are *candidates* for the main area, a segmented LRU of
  *   *probation* and *protected* (80 % of main); a probation hit promotes to protected;
- * - recency is exact (a hit relinks to the MRU end). Option `recency: "clock"` keeps it by CLOCK
- *   (second chance) instead: a hit sets a referenced bit in the entry's queue byte; the window
- *   drain, the protected demotion and victim selection move referenced entries to their queue's
- *   MRU end (clearing the bit) before taking the coldest, and a referenced probation entry is
- *   promoted when eviction reaches it (lazy promotion, as S3-FIFO). Faster hits, slightly lower
- *   hit ratios (see `L1Policy.recency`);
+ * - recency is kept by CLOCK (second chance): a hit sets a referenced bit in the entry's queue
+ *   byte; the window drain, the protected demotion and victim selection move referenced entries to
+ *   their queue's MRU end (clearing the bit) before taking the coldest, and a referenced probation
+ *   entry is promoted when eviction reaches it (lazy promotion, as S3-FIFO). Option
+ *   `recency: "lru"` keeps exact recency instead (a hit relinks to the MRU end; slower hits, see
+ *   `L1PolicyOptions.recency`);
  * - when space is needed, the candidate duels the probation LRU *victim*: a count-min sketch
  *   (4-bit counters, aged by halving) estimates both keys' recent popularity and the less popular
  *   one leaves ("rejected" when it is the candidate);
@@ -28,12 +28,15 @@
  *   (agent sessions) thus run as LRU, loops and skewed popularity as frequency-biased W-TinyLFU,
  *   mixed ones in between (bench/results/hitratio.md).
  *
- * Costs: a hit is a Map lookup, a relink (none if the entry is already its queue's MRU; in "clock"
- * mode one byte write, the referenced bit, instead), an append to the sketch's increment buffer (the 4
- * counters are updated in batches of 64, same result) and a countdown (which also yields the hit
- * count: `counters.hits` is derived, not incremented); if its key is in the shadow sample (every
- * key below 256 entries, ~128/capacity of them above) it also runs the three shadows. The hot case is written out in `get` so the whole
- * path fits V8's inlining budget.
+ * Costs: a hit is a Map lookup, one read of the slot's queue byte (queue id and the PREFETCHED,
+ * REFERENCED, SATURATED and SAMPLED flags), one write of it (the referenced bit; in exact-LRU mode
+ * a relink instead, none if the entry is already its queue's MRU) and a countdown (which also
+ * yields the hit count: `counters.hits` is derived, not incremented). Unless the key is marked
+ * saturated (all 4 sketch counters at 15, so an increment would change nothing; see
+ * frequency-sketch.ts) its hash goes to the sketch's increment buffer (counted in batches of 64,
+ * same result); if the key is in the shadow sample (every key below 64 entries, 32-64 keys of the
+ * cache above) the three shadows replay the hit. What each part costs, measured: docs/l1-policy.md.
+ * The hot case is written out in `get` so the whole path fits V8's inlining budget.
  *
  * Optional features cost nothing unless configured: prefetched entries (`set(..., { prefetched })`)
  * and per-owner byte accounting with quotas (`owners`).
@@ -78,14 +81,14 @@ export interface L1PolicyOptions {
   readonly shadows?: boolean
   /**
    * Smallest entries per shadow: keys are sampled at rate 1/R, R the largest power of two keeping
-   * capacity / R ≥ shadowEntries (default 128). Smaller = cheaper hits, noisier duels.
+   * capacity / R ≥ shadowEntries (default 32). Smaller = cheaper hits, noisier duels.
    */
   readonly shadowEntries?: number
   /** A shadow must beat the real cache by this share of the sampled requests to win a duel (default 0.01). */
   readonly shadowMargin?: number
   /** Window shares the shadows simulate, largest first (default [1, 0.3, 0.01]: LRU, balanced, frequency). */
   readonly shadowWindows?: readonly number[]
-  /** Duel period in sampled requests, as a multiple of the shadow capacity (default 2). */
+  /** Duel period in sampled requests, as a multiple of the shadow capacity (default 4). */
   readonly shadowPeriod?: number
   /** Consecutive duel wins a shadow needs before the window jumps to its setting (default 2). */
   readonly shadowConfirm?: number
@@ -99,20 +102,23 @@ export interface L1PolicyOptions {
   /** Seed of the admission jitter (deterministic replays in tests and benchmarks). */
   readonly seed?: number
   /**
-   * How the queues keep recency (default "lru").
-   * - "lru": exact segmented LRU; a hit relinks the entry to its queue's MRU end, a probation hit
-   *   promotes it to protected at once.
+   * How the queues keep recency (default "clock").
    * - "clock": second chance (CLOCK) with lazy promotion (as in S3-FIFO); a hit only sets the
    *   entry's referenced bit. The paths that take a queue's coldest entry (window drain, protected
    *   demotion, victims from those queues) first move referenced entries to the MRU end, clearing
    *   the bit; eviction promotes a referenced probation entry to protected instead of dueling it.
-   *   A hit then never relinks: measured 1.42 → 1.11 × lru-cache's hit time (gate timing figure),
-   *   but the hit-ratio table gets worse. The duel's shadows model CLOCK too in this mode (with
-   *   LRU shadows the table was mean/max regret 0.80/5.65 on lirs_cs 10 %, worst vs LRU −0.97); it
-   *   is now 0.82/5.36, −0.66 against exact LRU's 0.76/4.82, −0.62: max regret stays over the ≤ 5
-   *   target, on arc_p3 10 %, where a fixed 1 % CLOCK window scores 32.20 but the adaptive run
-   *   ends at 30.50 (the adaptation path, not CLOCK itself, loses it). Hit ratio is what the cache
-   *   is for, so exact LRU stays the default; "clock" is for hit-path-bound users.
+   *   The duel's shadows model CLOCK too.
+   * - "lru": exact segmented LRU; a hit relinks the entry to its queue's MRU end, a probation hit
+   *   promotes it to protected at once.
+   * Measured (bench/l1, lru-cache's hit throughput = 1; docs/l1-policy.md): with the default
+   * shadows, "clock" 0.98× at 1 000 entries and 0.72× at 100 000, "lru" 0.83× and 0.55× (the
+   * relink's loads and stores; at 100 000 entries they miss the CPU cache). Hit-ratio table
+   * (mean / max regret, worst vs LRU): "clock" 0.75 / 4.58 / −0.72, "lru" 0.78 / 4.62 / −0.83, both
+   * within the targets. CLOCK was not the default before because with 128-entry shadows and
+   * 2 × capacity duel periods it scored 0.82 / 5.36 (arc_p3 10 %, over the ≤ 5 target) / −0.66;
+   * the 32-entry shadows with 4 × capacity periods (now the default for both) fixed that cell.
+   * Caveat: the cells near the targets move by up to 2 points with small changes of the shadow
+   * settings (docs/l1-policy.md lists the neighbours tried).
    */
   readonly recency?: "lru" | "clock"
 }
@@ -173,9 +179,24 @@ const PREFETCHED = 4
 const QUEUE_ID = 3
 /**
  * CLOCK mode: set in `queue` by a hit on a window or protected entry ("referenced since the hand
- * last passed"). Relinking (`linkLast`/`linkFirst`) rewrites the byte, which clears it.
+ * last passed"). Relinking (`linkLast`/`linkFirst`) rewrites the byte, which clears it (all but SAMPLED).
  */
 const REFERENCED = 8
+/**
+ * Set in `queue` by the sketch when the slot's key has all four counters at 15: recording its hits
+ * changes nothing until the next aging, so the hit path skips it (frequency-sketch.ts, "saturated
+ * keys"; the sketch clears the marks before an aging can happen). Relinking clears it (harmless:
+ * the next recorded hit sets it again).
+ */
+const SATURATED = 16
+/**
+ * Set in `queue` for as long as the slot holds a key of the shadow sample (from the shadows' start,
+ * by `startShadows` and `insert`; relinking keeps it): the hit path tells whether to run the
+ * shadows from the byte it reads anyway, without loading the key's hash.
+ */
+const SAMPLED = 32
+/** Queue id and PREFETCHED: what a hit in exact-LRU mode branches on. */
+const PLACE = QUEUE_ID | PREFETCHED
 
 /** A `sizes` entry equal to this means "see `bigSizes`": the size is ≥ 65 535 or not an integer. */
 const SIZE_ESCAPE = 0xffff
@@ -189,8 +210,17 @@ const ADMIT_JITTER_THRESHOLD = 6
 const SAMPLE_SPREAD = 0x85ebca6b | 0
 /** Sampling 1 key in 2^16 at most (the sample test uses 16 bits). */
 const MAX_SAMPLE_RATE = 1 << 16
-/** 128 entries per shadow matched 512 in hit ratio (bench/hitratio/tune.ts) at a quarter of the hit-path cost. */
-const DEFAULT_SHADOW_ENTRIES = 128
+/**
+ * 32-64 entries per shadow (1 key in 16 sampled at 1 000 entries, where 128 sampled 1 in 4): with
+ * duel periods of 4 × that (`DEFAULT_SHADOW_PERIOD`) the hit-ratio table met its targets with
+ * CLOCK recency, which 128 entries × 2 did not (docs/l1-policy.md), at a quarter of the shadow
+ * replays (bench/l1, 1 000 entries: the shadows' share of a hit ~23 → ~7.5 ns).
+ */
+const DEFAULT_SHADOW_ENTRIES = 32
+/** Duel period, in multiples of the shadow capacity (see DEFAULT_SHADOW_ENTRIES). */
+const DEFAULT_SHADOW_PERIOD = 4
+/** CLOCK recency: a hit sets a bit instead of relinking (see `L1PolicyOptions.recency`). */
+const DEFAULT_RECENCY = "clock"
 /** Shadow window shares: LRU, a balanced W-TinyLFU, and Caffeine's frequency-biased 1 % window. */
 const DEFAULT_SHADOW_WINDOWS: readonly number[] = [1, 0.3, 0.01]
 /** Sketch agings happen every 16 × capacity increments (chosen with bench/hitratio/tune.ts). */
@@ -281,7 +311,7 @@ export class L1Cache<V> implements L1Tier<V> {
    * up: (rate - 1) << 16, rate 1/rate), equals `sampleMatch`.
    */
   private sampleMask = 0
-  /** 0 once the shadows run; -1 (matches no masked value) before, so the hit path tests one comparison, not two. */
+  /** 0 once the shadows run; -1 (matches no masked value) before, so `inSample` is one comparison, not two. */
   private sampleMatch = NO_SAMPLE
   private sampledHits = 0
   private sampledRequests = 0
@@ -367,7 +397,7 @@ export class L1Cache<V> implements L1Tier<V> {
     }
     this.windowShare = climberOptions.initial
     this.protectedShare = this.policy.protectedShare ?? 0.8
-    this.clock = (this.policy.recency ?? "lru") === "clock"
+    this.clock = (this.policy.recency ?? DEFAULT_RECENCY) === "clock"
     this.updateLimits()
 
     const owners = options.owners
@@ -418,20 +448,23 @@ export class L1Cache<V> implements L1Tier<V> {
   get(key: string): V | undefined {
     const slot = this.index.get(key)
     if (slot === undefined) return this.recordMiss(key)
-    const hash = this.hashes[slot]
-    this.sketch.increment(hash)
     const q = this.queue[slot]
+    // A saturated key's counters cannot grow until the next aging: nothing to record.
+    if ((q & SATURATED) === 0) this.sketch.incrementResident(this.hashes[slot], slot)
+    const place = q & PLACE
     if (this.clock) {
-      // Mark it: the hand gives it a second chance (or its promotion) when it gets there.
-      // Only an unused prefetched entry needs work now: its first use.
-      if ((q & PREFETCHED) === 0) this.queue[slot] = q | REFERENCED
-      else this.firstUse(slot)
-    } else if (q === PROTECTED || q === WINDOW) {
+      // Mark it: the hand gives it a second chance (or its promotion) when it gets there. No
+      // store when the mark is there already (a hot key): an unchanged line stays clean, which
+      // measured ~6 % faster at 100 000 entries. Only an unused prefetched entry needs work now:
+      // its first use.
+      if ((q & (PREFETCHED | REFERENCED)) === 0) this.queue[slot] = q | REFERENCED
+      else if ((q & PREFETCHED) !== 0) this.firstUse(slot)
+    } else if (place === PROTECTED || place === WINDOW) {
       // The common hit: move to the MRU end of its own queue (nothing to do if it is there already,
       // as a hot key read repeatedly is). Written out here rather than via unlink/linkLast so
       // the whole hit path stays within V8's inlining budget.
       const prev = this.prev
-      const tail = prev[q]
+      const tail = prev[place]
       if (tail !== slot) {
         const next = this.next
         const p = prev[slot]
@@ -440,13 +473,13 @@ export class L1Cache<V> implements L1Tier<V> {
         prev[n] = p
         next[tail] = slot
         prev[slot] = tail
-        next[slot] = q
-        prev[q] = slot
+        next[slot] = place
+        prev[place] = slot
       }
-    } else this.promote(slot, q)
+    } else this.promote(slot, place)
     if (this.ownerNext !== undefined) this.ownerTouch(slot)
     this.sampleLeft--
-    if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) === this.sampleMatch) this.shadowAccess(hash, 1)
+    if ((q & SAMPLED) !== 0) this.shadowAccess(this.hashes[slot], 1)
     if (this.sampleLeft <= 0) this.climb()
     return this.valueList[slot]
   }
@@ -606,7 +639,7 @@ export class L1Cache<V> implements L1Tier<V> {
     this.sketch.increment(hash)
     this.sampleMisses++
     this.sampleLeft--
-    if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) === this.sampleMatch) this.shadowAccess(hash, 0)
+    if (this.inSample(hash)) this.shadowAccess(hash, 0)
     if (this.sampleLeft <= 0) this.climb()
     return undefined
   }
@@ -622,6 +655,8 @@ export class L1Cache<V> implements L1Tier<V> {
     this.storeVersion(slot, version)
     this.hashes[slot] = hash
     this.totalBytes += bytes
+    // A fresh byte (the slot may be reused): linking keeps only SAMPLED from it.
+    this.queue[slot] = this.inSample(hash) ? SAMPLED : 0
     if (prefetched) {
       // Cold end of probation: the first victim while unused.
       this.linkFirst(PROBATION, slot)
@@ -915,13 +950,19 @@ export class L1Cache<V> implements L1Tier<V> {
     for (const q of [PROBATION, PROTECTED, WINDOW]) {
       for (let slot = this.first(q); slot !== NONE; slot = this.after(slot)) {
         const hash = this.hashes[slot]
-        if ((Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) !== 0) continue
+        if (!this.inSample(hash)) continue
+        this.queue[slot] |= SAMPLED
         for (const shadow of this.shadows) shadow.access(hash)
       }
     }
     for (const shadow of this.shadows) shadow.takeHits()
-    this.duelPeriod = Math.max(64, Math.round((this.policy.shadowPeriod ?? 2) * sampled))
+    this.duelPeriod = Math.max(64, Math.round((this.policy.shadowPeriod ?? DEFAULT_SHADOW_PERIOD) * sampled))
     this.decisiveLead = (this.policy.shadowDecisiveMargin ?? DEFAULT_DECISIVE_MARGIN) * this.duelPeriod
+  }
+
+  /** Whether the key with this hash is in the shadow sample (never before the shadows start). */
+  private inSample(hash: number): boolean {
+    return (Math.imul(hash, SAMPLE_SPREAD) & this.sampleMask) === this.sampleMatch
   }
 
   /** A sampled request: replay it in every shadow; at the end of a period, hold the duel. */
@@ -1024,6 +1065,7 @@ export class L1Cache<V> implements L1Tier<V> {
       capacity: this.capacity,
       sampleSize: (this.policy.sketchSampleFactor ?? DEFAULT_SKETCH_SAMPLE_FACTOR) * this.capacity,
       doorkeeper: this.policy.doorkeeper ?? false,
+      marks: { flags: this.queue, bit: SATURATED, hashes: this.hashes },
     })
   }
 
@@ -1171,7 +1213,8 @@ export class L1Cache<V> implements L1Tier<V> {
     this.prev[slot] = tail
     this.next[slot] = q
     this.prev[q] = slot
-    this.queue[slot] = q
+    // A new queue byte: the old one's flags go, except SAMPLED (a property of the key).
+    this.queue[slot] = q | (this.queue[slot] & SAMPLED)
   }
 
   /** Prepends at the LRU end of queue q. */
@@ -1181,7 +1224,8 @@ export class L1Cache<V> implements L1Tier<V> {
     this.next[slot] = head
     this.prev[slot] = q
     this.next[q] = slot
-    this.queue[slot] = q
+    // A new queue byte: the old one's flags go, except SAMPLED (a property of the key).
+    this.queue[slot] = q | (this.queue[slot] & SAMPLED)
   }
 
   // ---- owners -----------------------------------------------------------------------------------

@@ -9,6 +9,11 @@ import { L1Cache, type L1PolicyOptions } from "../../../src/tiers/l1/index.js"
  */
 const CAPACITY = 100
 const DUEL_PERIOD = 202
+/**
+ * Shadow sizing of these timings, pinned (not the defaults): 128 entries per shadow keep every key
+ * of a 101-entry cache sampled, and periods of 2 × the shadow capacity make the 202 above.
+ */
+const DUEL_SHADOWS: L1PolicyOptions = { shadowEntries: 128, shadowPeriod: 2 }
 
 /**
  * Fills the cache (the 101st insert starts the shadows), then makes every resident key hot for
@@ -18,7 +23,7 @@ const DUEL_PERIOD = 202
  * left its 1 % start, or -1 if it never did within `limit` requests.
  */
 function requestsUntilWindowMoves(policy: L1PolicyOptions, limit: number): number {
-  const cache = new L1Cache<number>({ maxBytes: CAPACITY, maxEntries: CAPACITY, policy })
+  const cache = new L1Cache<number>({ maxBytes: CAPACITY, maxEntries: CAPACITY, policy: { ...DUEL_SHADOWS, ...policy } })
   const read = (key: string, i: number): void => {
     if (cache.get(key) === undefined) cache.set(key, 1, 1, i)
   }

@@ -31,10 +31,10 @@ describe("FrequencySketch", () => {
   })
 
   it("is sized to capacity exactly (2 words per entry, whole blocks), not to a power of two", () => {
-    // 256 B is the increment buffer.
-    expect(new FrequencySketch({ capacity: 100_000 }).byteLength).toBe(100_000 * 8 + 256)
-    expect(new FrequencySketch({ capacity: 100_001 }).byteLength).toBe(50_001 * 16 + 256)
-    expect(new FrequencySketch({ capacity: 1 }).byteLength).toBe(16 + 256)
+    // 512 B is the increment buffer (64 hashes and their 64 slots).
+    expect(new FrequencySketch({ capacity: 100_000 }).byteLength).toBe(100_000 * 8 + 512)
+    expect(new FrequencySketch({ capacity: 100_001 }).byteLength).toBe(50_001 * 16 + 512)
+    expect(new FrequencySketch({ capacity: 1 }).byteLength).toBe(16 + 512)
   })
 
   it("maps every hash, including the extremes, into the table (multiply-shift range reduction)", () => {
@@ -107,6 +107,57 @@ describe("FrequencySketch", () => {
     expect(s.resets).toBe(oracle.resets)
     expect(s.resets).toBeGreaterThan(10)
     for (const k of hashes) expect(s.frequency(k)).toBe(oracle.frequency(k))
+  })
+
+  it("skips saturated resident keys without changing a single read: same estimates and agings as counting every access", () => {
+    // A caller that records through incrementResident and skips slots the sketch marked (as L1's
+    // hit path does) must see exactly what counting every access shows: the marks may only stand
+    // while no aging can come before the skipped access would have been counted.
+    const SAT = 16
+    const run = (doorkeeper: boolean): void => {
+      const keys = 48
+      const flags = new Uint8Array(keys).fill(3) // other bits of the byte must survive
+      const hashes = Int32Array.from({ length: keys }, (_, i) => hashKey(`m${i}`))
+      const sampleSize = 400
+      const s = new FrequencySketch({ capacity: 64, sampleSize, doorkeeper, marks: { flags, bit: SAT, hashes } })
+      const oracle = new FrequencySketch({ capacity: 64, sampleSize, doorkeeper })
+      let x = 7
+      let skipped = 0
+      for (let i = 0; i < 20_000; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0
+        // Skewed: a few hot keys saturate between agings, the rest do not.
+        const r = (x >>> 8) % 1000
+        const slot = r < 700 ? r % 6 : r % keys
+        if ((flags[slot] & SAT) === 0) s.incrementResident(hashes[slot], slot)
+        else skipped++
+        oracle.increment(hashes[slot])
+        oracle.frequency(hashes[slot])
+        if (i % 89 === 0) for (const h of hashes) expect(s.frequency(h)).toBe(oracle.frequency(h))
+      }
+      expect(s.resets).toBe(oracle.resets)
+      expect(s.resets).toBeGreaterThan(10)
+      for (const h of hashes) expect(s.frequency(h)).toBe(oracle.frequency(h))
+      // The skip did happen (most hot-key accesses), and no other bit of the flags changed.
+      expect(skipped).toBeGreaterThan(5_000)
+      for (const f of flags) expect(f & ~SAT).toBe(3)
+    }
+    run(false)
+    run(true)
+  })
+
+  it("marks a slot only if it still holds the key the access was recorded for, and a new sketch clears the marks", () => {
+    const flags = new Uint8Array(2)
+    const hashes = Int32Array.from([hashKey("a"), hashKey("b")])
+    const s = new FrequencySketch({ capacity: 64, sampleSize: 1e9, marks: { flags, bit: 16, hashes } })
+    for (let i = 0; i < 15; i++) s.increment(hashes[0])
+    s.incrementResident(hashes[0], 0)
+    // Slot 1 now holds another key: an access recorded for "a" in slot 1 must not mark it.
+    s.incrementResident(hashes[0], 1)
+    expect(s.frequency(hashes[0])).toBe(15)
+    expect(flags[0]).toBe(16)
+    expect(flags[1]).toBe(0)
+    new FrequencySketch({ capacity: 64, marks: { flags, bit: 16, hashes } })
+    expect(flags[0]).toBe(0)
   })
 
   it("keeps estimates of distinct keys mostly separate (count-min over-estimates only)", () => {
