@@ -15,7 +15,9 @@
  *
  * The code is generated from the key list only, each key written as a JSON string literal (valid
  * JS for every string); `__proto__`, which a literal would take as the prototype, goes through
- * the generic builder. Nothing from a value's content ever reaches generated code.
+ * the generic builder. Nothing from a value's content ever reaches generated code. Where the
+ * runtime forbids code generation (`--disallow-code-generation-from-strings`) every shape uses
+ * the generic builder: slower, same values.
  */
 import type { CacheValue, JsonValue } from "../types.js"
 
@@ -48,11 +50,13 @@ export function builderFor(signature: string): ShapeBuilder {
   if (hit !== undefined) return hit
   const keys = parseKeys(signature)
   if (compiled.size < MAX_COMPILED && keys.length <= MAX_COMPILED_KEYS && !keys.includes("__proto__")) {
-    if (seenOnce.has(signature)) {
+    if (seenOnce.has(signature) && codegenAllowed) {
       seenOnce.delete(signature)
       const builder = compileBuilder(keys)
-      compiled.set(signature, builder)
-      return builder
+      if (builder !== undefined) {
+        compiled.set(signature, builder)
+        return builder
+      }
     }
     if (seenOnce.size >= MAX_SIGHTINGS) seenOnce.clear()
     seenOnce.add(signature)
@@ -71,9 +75,18 @@ function parseKeys(signature: string): string[] {
   return keys as string[]
 }
 
-function compileBuilder(keys: readonly string[]): ShapeBuilder {
+/** False once the runtime refused to compile (`node --disallow-code-generation-from-strings`). */
+let codegenAllowed = true
+
+/** The compiled builder, or undefined when code generation is disallowed (all shapes stay generic). */
+function compileBuilder(keys: readonly string[]): ShapeBuilder | undefined {
   const fields = keys.map((k) => `${JSON.stringify(k)}: r.value()`).join(", ")
-  return new Function("r", `return Object.freeze({ ${fields} })`) as ShapeBuilder
+  try {
+    return new Function("r", `return Object.freeze({ ${fields} })`) as ShapeBuilder
+  } catch {
+    codegenAllowed = false
+    return undefined
+  }
 }
 
 /** Assigns the keys one by one (defining `__proto__` as an own property, as JSON.parse does). */

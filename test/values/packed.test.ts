@@ -4,9 +4,11 @@
  * compiled shape builders; the bytes are deterministic; a damaged form is refused with a
  * SerializationError and nothing else; anything the writer accepts, the reader can decode.
  */
+import { spawnSync } from "node:child_process"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { SerializationError } from "../../src/errors.js"
+import { repoRoot } from "../../src/traces/read-trace.js"
 import { deserializeValue, serializeValue, TAG_PACKED } from "../../src/values/index.js"
 import { MAX_NESTING } from "../../src/values/packed-writer.js"
 import { compiledShapeCount } from "../../src/values/shape-builders.js"
@@ -135,5 +137,26 @@ describe("packed stored form", () => {
     const stored = serializeValue("k", { a: [1, "two", 3.5] })
     expect(() => deserializeValue("k", new Uint8Array([...stored, 0]))).toThrow(SerializationError)
     for (let n = 1; n < stored.length; n++) expect(() => deserializeValue("k", stored.subarray(0, n))).toThrow(SerializationError)
+  })
+})
+
+describe("packed stored form without code generation", () => {
+  it("decodes with the generic builders when the runtime forbids `new Function`", () => {
+    // A child Node with code generation from strings disabled: every value must still read back.
+    const script = `
+      import { serializeValue, deserializeValue } from "./src/values/serialize.ts"
+      const v = { rows: Array.from({ length: 5 }, (_, i) => ({ role: "user", text: "t" + i, n: i })), meta: { a: 1 } }
+      const stored = serializeValue("k", v)
+      for (let i = 0; i < 3; i++) {
+        const back = deserializeValue("k", stored)
+        if (JSON.stringify(back) !== JSON.stringify(v) || !Object.isFrozen(back.rows[4])) throw new Error("mismatch")
+      }
+      let blocked = false
+      try { new Function("return 1") } catch { blocked = true }
+      console.log(blocked ? "ok, codegen blocked" : "codegen was not blocked")
+    `
+    const r = spawnSync(process.execPath, ["--disallow-code-generation-from-strings", "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", cwd: repoRoot() })
+    expect(r.stderr).toBe("")
+    expect(r.stdout.trim()).toBe("ok, codegen blocked")
   })
 })
