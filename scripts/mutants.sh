@@ -15,6 +15,7 @@ mutants=(
   "put-acks-before-durable|src/hierarchy/hierarchy.ts|s/const accepted = await this\.l3\.put\(key, stored, version\)/const accepted = true; void this.l3.put(key, stored, version)/|properties/crash.test.ts"
   "branch-read-skips-barrier|src/branches/superposition.ts|s/if \(live && \(value !== undefined [^)]*\)\) return value/if (true) return value/|properties/superposition.test.ts"
   "l3-skips-hash-check|src/tiers/l3/blob.ts|s/if \(hashBytes\(raw\) !== expected\.hash\) return \{ ok: false, reason: .BLAKE3 mismatch. \}//|properties/faults.test.ts"
+  "packed-array-not-frozen|src/values/packed-reader.ts|s/return Object\.freeze\(a\)/return a/|test/values/packed.test.ts"
 )
 
 only=${1:-}
@@ -24,7 +25,7 @@ for m in "${mutants[@]}"; do
   IFS='|' read -r name file subst tests <<<"$m"
   [[ -n "$only" && "$only" != "$name" ]] && continue
   work=$(mktemp -d)
-  cp -r "$root/src" "$root/properties" "$root/package.json" "$root/tsconfig.json" "$root/vitest.config.ts" "$work/"
+  cp -r "$root/src" "$root/properties" "$root/test" "$root/package.json" "$root/tsconfig.json" "$root/vitest.config.ts" "$work/"
   ln -s "$root/node_modules" "$work/node_modules"
   ln -s "$root/../shared" "$(dirname "$work")/shared" 2>/dev/null || true
   before=$(md5sum "$work/$file" | cut -d' ' -f1)
