@@ -195,8 +195,10 @@ describe("stale fills never win", () => {
     })
     await h.read("a") // loaded: in L1 only, not in L3
     await h.read("b") // a → L2
+    h.flushToL2()
     const demotion = built.l3.hold("put")
     await h.read("c") // b → L2, a → L3: the demotion write is held
+    h.flushToL2()
     expect(h.counters.demotionsFromL2).toBe(1)
     expect(await h.read("a")).toEqual({ key: "a" }) // served from the pending demotion, not reloaded
     expect(loaded.get("a")).toBe(1)
@@ -214,6 +216,7 @@ describe("stale fills never win", () => {
     const { h, built } = await openFake({ l1Entries: 1 })
     await h.put("a", 1)
     await h.put("b", 2) // a → L2
+    h.flushToL2()
     expect(built.l2.has("a")).toBe(true)
     await h.invalidate("a")
     expect(built.l2.has("a")).toBe(false)

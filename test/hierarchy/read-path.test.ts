@@ -12,10 +12,12 @@ describe("hierarchy: read path per tier", () => {
 
     await h.put("b", { v: 2 }) // L1 holds one entry: a is demoted to L2
     expect(built.l1.has("a")).toBe(false)
+    h.flushToL2() // L2's copy is made in a later macrotask; make it now
     expect(built.l2.has("a")).toBe(true)
     expect(await h.read("a")).toEqual({ v: 1 })
     expect(lastServed()).toBe("l2")
     // promotion moved a up (L1/L2 are exclusive) and pushed b down
+    h.flushToL2()
     expect(built.l1.has("a")).toBe(true)
     expect(built.l2.has("a")).toBe(false)
     expect(built.l2.has("b")).toBe(true)
