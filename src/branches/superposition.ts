@@ -361,6 +361,11 @@ export class SuperpositionManager {
    * reads and writes need to go through this manager (facades check this first, synchronously, so
    * keys that were never forked pay one Map lookup and nothing else).
    */
+  /** No superposition open and no branch operation running: every key's reads go straight to the base. */
+  get quiet(): boolean {
+    return this.records.size === 0 && this.locks.size === 0
+  }
+
   involves(key: string): boolean {
     // Size checks first: with no superposition open (the common case) a cache read pays two
     // field loads here, not two Map lookups (getIfPresent is on the L1 hit path).

