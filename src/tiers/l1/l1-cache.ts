@@ -47,6 +47,7 @@ import { FrequencySketch } from "./frequency-sketch.js"
 import { hashKey } from "./hash-key.js"
 import { DEFAULT_CLIMBER, HillClimber, type HillClimberOptions } from "./hill-climber.js"
 import { ShadowCache } from "./shadow-cache.js"
+import { linkSlotFirst, linkSlotLast, unlinkSlot } from "./slot-links.js"
 
 /** Tuning of the admission policy. Defaults are the ones measured in bench/results/hitratio.md. */
 export interface L1PolicyOptions {
@@ -1200,31 +1201,19 @@ export class L1Cache<V> implements L1Tier<V> {
   }
 
   private unlink(slot: number): void {
-    const p = this.prev[slot]
-    const n = this.next[slot]
-    this.next[p] = n
-    this.prev[n] = p
+    unlinkSlot(this.next, this.prev, slot)
   }
 
   /** Appends at the MRU end of queue q. */
   private linkLast(q: number, slot: number): void {
-    const tail = this.prev[q]
-    this.next[tail] = slot
-    this.prev[slot] = tail
-    this.next[slot] = q
-    this.prev[q] = slot
+    linkSlotLast(this.next, this.prev, q, slot)
     // A new queue byte: the old one's flags go, except SAMPLED (a property of the key).
     this.queue[slot] = q | (this.queue[slot] & SAMPLED)
   }
 
   /** Prepends at the LRU end of queue q. */
   private linkFirst(q: number, slot: number): void {
-    const head = this.next[q]
-    this.prev[head] = slot
-    this.next[slot] = head
-    this.prev[slot] = q
-    this.next[q] = slot
-    // A new queue byte: the old one's flags go, except SAMPLED (a property of the key).
+    linkSlotFirst(this.next, this.prev, q, slot)
     this.queue[slot] = q | (this.queue[slot] & SAMPLED)
   }
 

@@ -21,6 +21,7 @@
  * to move the window.
  */
 import type { FrequencySketch } from "./frequency-sketch.js"
+import { linkSlotLast, unlinkSlot } from "./slot-links.js"
 
 const WINDOW = 0
 const PROBATION = 1
@@ -223,18 +224,11 @@ export class ShadowCache {
   }
 
   private unlink(slot: number): void {
-    const p = this.prev[slot]
-    const n = this.next[slot]
-    this.next[p] = n
-    this.prev[n] = p
+    unlinkSlot(this.next, this.prev, slot)
   }
 
   private linkLast(q: number, slot: number): void {
-    const tail = this.prev[q]
-    this.next[tail] = slot
-    this.prev[slot] = tail
-    this.next[slot] = q
-    this.prev[q] = slot
+    linkSlotLast(this.next, this.prev, q, slot)
     this.queue[slot] = q
   }
 }
