@@ -76,13 +76,12 @@ export class Lz4BlockEncoder {
       out = new Uint8Array(Math.max(bound, maxEncodedBytes(8192)))
       if (out.length <= SCRATCH_KEEP_MAX) this.#scratch = out
     }
-    let op = writeVarint(out, n)
+    let op = writeVarint(out, 0, n)
     let anchor = 0
 
     if (n >= MF_LIMIT + 1) {
       // Size the table to the input: a 4 KiB value clears 16 KiB of table, not 256 KiB.
-      let hashLog = MIN_HASH_LOG
-      while (hashLog < MAX_HASH_LOG && 1 << hashLog < n) hashLog++
+      const hashLog = hashLogFor(n)
       if (this.#head.length === 0) {
         // Allocated on first use (384 KiB), not when the module loads its default compressor.
         this.#head = new Int32Array(1 << MAX_HASH_LOG)
@@ -170,9 +169,15 @@ export class Lz4BlockEncoder {
   }
 }
 
-/** LEB128 length header; returns the next write position. */
-function writeVarint(out: Uint8Array, value: number): number {
-  let op = 0
+/** Hash table bits for an `n`-byte input: the smallest power of two ≥ n, within [2^10, 2^16]. */
+export function hashLogFor(n: number): number {
+  let hashLog = MIN_HASH_LOG
+  while (hashLog < MAX_HASH_LOG && 1 << hashLog < n) hashLog++
+  return hashLog
+}
+
+/** Writes the LEB128 length header at `op`; returns the next write position. */
+export function writeVarint(out: Uint8Array, op: number, value: number): number {
   while (value >= 0x80) {
     out[op++] = (value & 0x7f) | 0x80
     value = Math.floor(value / 128)

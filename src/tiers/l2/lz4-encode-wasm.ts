@@ -1,0 +1,308 @@
+/**
+ * The LZ4 encoder L2 uses when it demotes a value: the match finder and sequence writer of
+ * lz4-encode.ts compiled to a small WebAssembly function (built from the instruction list below by
+ * wasm-emit.ts). Same algorithm, same tables, same parsing decisions: for a given search depth it
+ * writes exactly the bytes `Lz4BlockEncoder` writes (tested), so a value compresses to the same
+ * block with or without WebAssembly.
+ *
+ * Why WebAssembly: the TypeScript encoder spends ~120 µs on a 3.2 KB JSON value (25 MB/s). Per
+ * position it hashes 4 bytes, walks a hash chain and extends matches byte by byte through
+ * bounds-checked typed-array reads. Here a 4-byte read is one unaligned `i32.load`, and a match is
+ * extended 8 bytes a step (`i64.load` both sides, xor, count trailing zero bits: the first
+ * differing byte).
+ *
+ * Memory layout (one module instance for the process, one call at a time; the encoder is
+ * synchronous and calls nothing back, so no call can start while another runs):
+ *
+ *   [0, 256 KiB)          hash heads: i32 address of the latest position with that hash, 0 = none
+ *   [256 KiB, 384 KiB)    chain ring: u16 distance back to the previous position with the same hash
+ *   [384 KiB, ...)        the input, 16 spare bytes, then the output (header + block), 16 spare bytes
+ *
+ * The spare bytes let the match extension read 8 bytes past a compared position and let short
+ * literal runs be copied with two 8-byte stores (bytes written past a run are overwritten by the
+ * next sequence or lie past the returned end). Inputs above `WASM_MAX_INPUT` go to the TypeScript
+ * encoder, so the memory (which WebAssembly cannot shrink) stays under 2.5 MiB.
+ */
+import { Lz4BlockEncoder, DEFAULT_MAX_ATTEMPTS, hashLogFor, writeVarint } from "./lz4-encode.js"
+import { MF_LIMIT, maxEncodedBytes } from "./lz4-format.js"
+import { moduleBytes, op } from "./wasm-emit.js"
+
+/** Largest input encoded in WebAssembly (larger ones: TypeScript, same output). */
+export const WASM_MAX_INPUT = 1 << 20
+
+const PAGE = 65536
+const SLACK = 16
+/** Byte addresses of the tables and the input (see the module comment). */
+const HEAD_BASE = 0
+const CHAIN_BASE = 1 << 18
+const SRC_BASE = CHAIN_BASE + (1 << 17)
+/** Multiplicative (Knuth) hash of 4 bytes, as lz4-encode.ts. */
+const HASH_PRIME = -1640531535
+
+// Locals: the five parameters, then the working variables.
+const SRC = 0 // input start address
+const N = 1 // input length
+const O = 2 // output write address (after the header)
+const SHIFT = 3 // 32 - hash table bits
+const ATTEMPTS = 4 // chain candidates examined per position
+const IP = 5
+const ANCHOR = 6 // first byte not yet emitted
+const INSERTED = 7 // next position to add to the hash chains
+const LIMIT = 8 // a match may not cover the last 5 bytes
+const LAST = 9 // last position a match may start at
+const BEST = 10 // findLongest's result: length (3 = none found)
+const BEST_REF = 11 // findLongest's result: address (0 = none found)
+const LEN = 12 // the match about to be emitted
+const REF = 13
+const SEQ = 14
+const CAND = 15 // chain walk: candidate address
+const LEFT = 16 // chain walk: attempts left
+const ML = 17 // match length being extended / written
+const STEP = 18
+const P = 19 // insertion position / hash slot
+const H = 20
+const PREV = 21
+const TOKEN_AT = 22
+const LIT = 23
+const AT = 24 // position findLongest searches from
+const LOCALS = 20
+
+const ops = (...parts: number[][][]): number[][] => parts.flat()
+
+/** Hash slot address of the 4 bytes on the stack. */
+function hashSlot(): number[][] {
+  return [op.i32Const(HASH_PRIME), op.i32Mul(), op.get(SHIFT), op.i32ShrU(), op.i32Const(2), op.i32Shl()]
+}
+
+/** Adds positions [INSERTED, AT) to the hash chains (lz4-encode.ts `#insertUpTo`). */
+const insertUpToAt: number[][] = [
+  op.block(),
+  op.loop(),
+  op.get(INSERTED), op.get(AT), op.i32GeU(), op.brIf(1),
+  op.get(INSERTED), op.i32Load(), ...hashSlot(), op.tee(H), op.i32Load(), op.set(PREV),
+  // chain[p & 0xffff] = prev === 0 || p - prev > 65535 ? 0 : p - prev
+  op.get(INSERTED), op.i32Const(0xffff), op.i32And(), op.i32Const(1), op.i32Shl(), op.i32Const(CHAIN_BASE), op.i32Add(),
+  op.get(INSERTED), op.get(PREV), op.i32Sub(), op.tee(P),
+  op.i32Const(0),
+  op.get(PREV), op.i32Eqz(), op.get(P), op.i32Const(65535), op.i32GtU(), op.i32Or(), op.i32Eqz(),
+  op.select(),
+  op.i32Store16(),
+  op.get(H), op.get(INSERTED), op.i32Store(),
+  op.get(INSERTED), op.i32Const(1), op.i32Add(), op.set(INSERTED),
+  op.br(0),
+  op.end(),
+  op.end()
+]
+
+/**
+ * The longest earlier match for position AT (lz4-encode.ts `#findLongest`): BEST and BEST_REF,
+ * BEST_REF = 0 when no match of at least 4 bytes exists.
+ */
+const findLongestAt: number[][] = [
+  ...insertUpToAt,
+  op.get(AT), op.i32Load(), op.tee(SEQ), ...hashSlot(), op.i32Load(), op.set(CAND),
+  op.i32Const(3), op.set(BEST),
+  op.i32Const(0), op.set(BEST_REF),
+  op.get(ATTEMPTS), op.set(LEFT),
+  op.block(), // leaves the chain walk
+  op.loop(),
+  op.get(CAND), op.i32Eqz(), op.brIf(1),
+  op.get(AT), op.get(CAND), op.i32Sub(), op.i32Const(65535), op.i32GtU(), op.brIf(1),
+  op.get(LEFT), op.i32Eqz(), op.brIf(1),
+  // Cheap reject first: a longer match must agree at the byte just past the current best.
+  op.get(CAND), op.get(BEST), op.i32Add(), op.i32Load8u(),
+  op.get(AT), op.get(BEST), op.i32Add(), op.i32Load8u(), op.i32Eq(),
+  op.get(CAND), op.i32Load(), op.get(SEQ), op.i32Eq(), op.i32And(),
+  op.if(),
+  op.i32Const(4), op.set(ML),
+  // Extend 8 bytes a step while both 8-byte loads are equal (the loop-carried work is one add);
+  // at the first difference, the xor's trailing zero bits count the equal bytes.
+  op.block(),
+  op.loop(),
+  op.get(AT), op.get(ML), op.i32Add(), op.get(LIMIT), op.i32GeU(), op.brIf(1),
+  op.get(AT), op.get(ML), op.i32Add(), op.i64Load(),
+  op.get(CAND), op.get(ML), op.i32Add(), op.i64Load(),
+  op.i64Xor(), op.i64Eqz(),
+  op.if(), op.get(ML), op.i32Const(8), op.i32Add(), op.set(ML), op.br(1), op.end(),
+  op.get(AT), op.get(ML), op.i32Add(), op.i64Load(),
+  op.get(CAND), op.get(ML), op.i32Add(), op.i64Load(),
+  op.i64Xor(), op.i64Ctz(), op.i32WrapI64(), op.i32Const(3), op.i32ShrU(),
+  op.get(ML), op.i32Add(), op.set(ML),
+  op.end(),
+  op.end(),
+  // The 8-byte steps may run past LIMIT: clip, as the byte loop stops there.
+  op.get(LIMIT), op.get(AT), op.i32Sub(), op.get(ML),
+  op.get(AT), op.get(ML), op.i32Add(), op.get(LIMIT), op.i32GtU(),
+  op.select(), op.set(ML),
+  op.get(ML), op.get(BEST), op.i32GtU(),
+  op.if(),
+  op.get(ML), op.set(BEST),
+  op.get(CAND), op.set(BEST_REF),
+  op.get(AT), op.get(ML), op.i32Add(), op.get(LIMIT), op.i32GeU(), op.brIf(3), // cannot get longer
+  op.end(),
+  op.end(),
+  op.get(CAND), op.i32Const(0xffff), op.i32And(), op.i32Const(1), op.i32Shl(), op.i32Const(CHAIN_BASE), op.i32Add(), op.i32Load16u(),
+  op.tee(STEP), op.i32Eqz(), op.brIf(1),
+  op.get(CAND), op.get(STEP), op.i32Sub(), op.set(CAND),
+  op.get(LEFT), op.i32Const(1), op.i32Sub(), op.set(LEFT),
+  op.br(0),
+  op.end(),
+  op.end()
+]
+
+/** Writes `length - 15` (in local `local`, destroyed) as LZ4 length extension bytes at O. */
+function lengthExtension(local: number): number[][] {
+  return [
+    op.get(local), op.i32Const(15), op.i32Sub(), op.set(local),
+    op.block(),
+    op.loop(),
+    op.get(local), op.i32Const(255), op.i32LtU(), op.brIf(1),
+    op.get(O), op.i32Const(255), op.i32Store8(),
+    op.get(O), op.i32Const(1), op.i32Add(), op.set(O),
+    op.get(local), op.i32Const(255), op.i32Sub(), op.set(local),
+    op.br(0),
+    op.end(),
+    op.end(),
+    op.get(O), op.get(local), op.i32Store8(),
+    op.get(O), op.i32Const(1), op.i32Add(), op.set(O)
+  ]
+}
+
+/** Copies LIT bytes from ANCHOR to O and advances O: two 8-byte stores up to 16 bytes, memory.copy above. */
+const copyLiterals: number[][] = [
+  op.get(LIT), op.i32Const(16), op.i32LeU(),
+  op.if(),
+  op.get(O), op.get(ANCHOR), op.i64Load(), op.i64Store(),
+  op.get(O), op.i32Const(8), op.i32Add(), op.get(ANCHOR), op.i32Const(8), op.i32Add(), op.i64Load(), op.i64Store(),
+  op.else(),
+  op.get(O), op.get(ANCHOR), op.get(LIT), op.memoryCopy(),
+  op.end(),
+  op.get(O), op.get(LIT), op.i32Add(), op.set(O)
+]
+
+/** Token (its literal nibble, match nibble from TOKEN_AT's stack value), literal length extension. */
+const literalLength: number[][] = [
+  op.get(LIT), op.i32Const(15), op.i32GeU(),
+  op.if(),
+  op.get(TOKEN_AT), op.i32Const(0xf0), op.get(P), op.i32Or(), op.i32Store8(),
+  op.get(LIT), op.set(H), ...lengthExtension(H),
+  op.else(),
+  op.get(TOKEN_AT), op.get(LIT), op.i32Const(4), op.i32Shl(), op.get(P), op.i32Or(), op.i32Store8(),
+  op.end()
+]
+
+/** One sequence: LIT literals from ANCHOR, then the match (IP - REF, LEN) (lz4-encode.ts `writeSequence`). */
+const writeSequence: number[][] = [
+  op.get(IP), op.get(ANCHOR), op.i32Sub(), op.set(LIT),
+  op.get(O), op.set(TOKEN_AT),
+  op.get(O), op.i32Const(1), op.i32Add(), op.set(O),
+  // P: the token's match nibble, min(LEN - 4, 15).
+  op.i32Const(15), op.get(LEN), op.i32Const(4), op.i32Sub(), op.tee(ML), op.get(ML), op.i32Const(15), op.i32GeU(), op.select(), op.set(P),
+  ...literalLength,
+  ...copyLiterals,
+  op.get(O), op.get(IP), op.get(REF), op.i32Sub(), op.i32Store16(),
+  op.get(O), op.i32Const(2), op.i32Add(), op.set(O),
+  op.get(ML), op.i32Const(15), op.i32GeU(),
+  op.if(), ...lengthExtension(ML), op.end()
+]
+
+/** `(src, n, out, shift, attempts) → end of output`: the header is written by the caller. */
+const body: number[][] = ops(
+  [op.get(SRC), op.set(IP), op.get(SRC), op.set(ANCHOR), op.get(SRC), op.set(INSERTED)],
+  [op.get(SRC), op.get(N), op.i32Add(), op.i32Const(5), op.i32Sub(), op.set(LIMIT)],
+  [op.get(SRC), op.get(N), op.i32Add(), op.i32Const(MF_LIMIT), op.i32Sub(), op.set(LAST)],
+  [op.get(N), op.i32Const(MF_LIMIT + 1), op.i32GeU(), op.if()],
+  [op.block(), op.loop()], // one turn per position tried or sequence written
+  [op.get(IP), op.get(LAST), op.i32GtU(), op.brIf(1)],
+  [op.get(IP), op.set(AT)],
+  findLongestAt,
+  [op.get(BEST_REF), op.i32Eqz(), op.if(), op.get(IP), op.i32Const(1), op.i32Add(), op.set(IP), op.br(1), op.end()],
+  [op.get(BEST), op.set(LEN), op.get(BEST_REF), op.set(REF)],
+  // Lazy matching: while the match one byte later is longer, take it (this byte becomes a literal).
+  [op.block(), op.loop()],
+  [op.get(IP), op.i32Const(1), op.i32Add(), op.tee(AT), op.get(LAST), op.i32GtU(), op.brIf(1)],
+  findLongestAt,
+  [op.get(BEST_REF), op.i32Eqz(), op.brIf(1)],
+  [op.get(BEST), op.get(LEN), op.i32LeU(), op.brIf(1)],
+  [op.get(AT), op.set(IP), op.get(BEST), op.set(LEN), op.get(BEST_REF), op.set(REF), op.br(0)],
+  [op.end(), op.end()],
+  writeSequence,
+  [op.get(IP), op.get(LEN), op.i32Add(), op.tee(IP), op.set(ANCHOR)],
+  [op.br(0), op.end(), op.end()],
+  [op.end()],
+  // The last literals: a token and the run, no match.
+  [op.get(SRC), op.get(N), op.i32Add(), op.get(ANCHOR), op.i32Sub(), op.set(LIT)],
+  [op.get(O), op.set(TOKEN_AT), op.get(O), op.i32Const(1), op.i32Add(), op.set(O), op.i32Const(0), op.set(P)],
+  literalLength,
+  copyLiterals,
+  [op.get(O)]
+)
+
+/** The part of the WebAssembly JS API used here (the project's `lib` has no DOM typings). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(pages: number): number
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object) => { readonly exports: unknown }
+}
+
+interface Encoder {
+  readonly encode: (src: number, n: number, out: number, shift: number, attempts: number) => number
+  readonly memory: WasmMemory
+  bytes: Uint8Array
+}
+
+/** The instance: undefined until the first encode, null where WebAssembly is unavailable (e.g. `node --jitless`). */
+let instance: Encoder | null | undefined
+
+function instantiate(): Encoder | null {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
+  if (api === undefined) return null
+  const module = new api.Module(moduleBytes({ functionName: "encode", memoryName: "memory", params: 5, locals: LOCALS, body }))
+  const exports = new api.Instance(module).exports as { encode: Encoder["encode"]; memory: WasmMemory }
+  return { encode: exports.encode, memory: exports.memory, bytes: new Uint8Array(exports.memory.buffer) }
+}
+
+/** Whether this process encodes in WebAssembly (false: every input goes to the TypeScript encoder). */
+export function lz4EncodeWasmAvailable(): boolean {
+  return (instance === undefined ? (instance = instantiate()) : instance) !== null
+}
+
+/**
+ * LZ4 block encoder writing the layout of lz4-format.ts, in WebAssembly where available and for
+ * inputs up to `WASM_MAX_INPUT`, otherwise through `Lz4BlockEncoder` (same output either way).
+ * Instances share the one WebAssembly memory; each keeps its own TypeScript fallback (allocated on
+ * first use).
+ */
+export class Lz4WasmEncoder {
+  readonly #maxAttempts: number
+  #fallback: Lz4BlockEncoder | undefined
+
+  /** @param maxAttempts earlier occurrences examined per position, as `Lz4BlockEncoder`'s. */
+  constructor(maxAttempts: number = DEFAULT_MAX_ATTEMPTS) {
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`LZ4 maxAttempts must be a positive integer, got ${maxAttempts}`)
+    this.#maxAttempts = maxAttempts
+  }
+
+  /** The encoded form of `src`: a fresh exact-size array. */
+  encode(src: Uint8Array): Uint8Array {
+    const n = src.length
+    if (n > WASM_MAX_INPUT || !lz4EncodeWasmAvailable()) return (this.#fallback ??= new Lz4BlockEncoder(this.#maxAttempts)).encode(src)
+    const w = instance as Encoder
+    const outStart = (SRC_BASE + n + SLACK + 7) & ~7
+    const needed = outStart + maxEncodedBytes(n) + SLACK
+    if (w.bytes.length < needed) {
+      w.memory.grow(Math.ceil((needed - w.bytes.length) / PAGE))
+      w.bytes = new Uint8Array(w.memory.buffer) // growing detaches the old buffer
+    }
+    const bytes = w.bytes
+    const hashLog = hashLogFor(n)
+    if (n > MF_LIMIT) bytes.fill(0, HEAD_BASE, HEAD_BASE + (4 << hashLog))
+    bytes.set(src, SRC_BASE)
+    const headerEnd = writeVarint(bytes, outStart, n)
+    const end = w.encode(SRC_BASE, n, headerEnd, 32 - hashLog, this.#maxAttempts)
+    return bytes.slice(outStart, end)
+  }
+}
