@@ -4,16 +4,17 @@
  * rotating order), compression ratio, sequences per value, and the decode time of each encoder's
  * blocks through `withDecodedLz4` (lent view, as an L2 hit decodes).
  *
- *   node --import tsx bench/l2l3/lz4-encode-bench.ts [--passes N]
+ *   node --import tsx bench/l2l3/lz4-encode-bench.ts [--passes N] [--json]
  */
 import { withDecodedLz4 } from "../../src/tiers/l2/lz4-decode-wasm.js"
 import { Lz4BlockEncoder } from "../../src/tiers/l2/lz4-encode.js"
 import { Lz4WasmEncoder } from "../../src/tiers/l2/lz4-encode-wasm.js"
+import { serializedStates } from "./fixtures.js"
 import { storedStates } from "./l2-hit.js"
 
 const passesArg = process.argv.indexOf("--passes")
 const PASSES = passesArg > 0 ? Number(process.argv[passesArg + 1]) : 15
-const values = storedStates(1000)
+const values = process.argv.includes("--json") ? serializedStates(1000) : storedStates(1000)
 const raw = values.reduce((a, v) => a + v.length, 0)
 
 interface Candidate {
@@ -23,9 +24,9 @@ interface Candidate {
 const candidates: Candidate[] = [
   { name: "ts 32 (old default)", encode: (v) => tsDefault.encode(v) },
   { name: "ts 1", encode: (v) => ts1.encode(v) },
-  ...[1, 4, 8, 16, 32].map((a) => {
-    const e = new Lz4WasmEncoder(a)
-    return { name: `wasm ${a}`, encode: (v: Uint8Array) => e.encode(v) }
+  ...([[8, true], [12, true], [8, false], [12, false], [16, false], [32, false]] as const).map(([attempts, lazy]) => {
+    const e = new Lz4WasmEncoder(attempts, lazy)
+    return { name: `wasm ${attempts}${lazy ? " lazy" : " greedy"}`, encode: (v: Uint8Array) => e.encode(v) }
   })
 ]
 const tsDefault = new Lz4BlockEncoder()

@@ -15,7 +15,7 @@
  * synchronous and calls nothing back, so no call can start while another runs):
  *
  *   [0, 256 KiB)          hash heads: i32 address of the latest position with that hash, 0 = none
- *   [256 KiB, 384 KiB)    chain ring: u16 distance back to the previous position with the same hash
+ *   [256 KiB, 384 KiB)    chain ring: u16 distance back to the previous position with the same hash (65535 = none)
  *   [384 KiB, ...)        the input, 16 spare bytes, then the output (header + block), 16 spare bytes
  *
  * The spare bytes let the match extension read 8 bytes past a compared position and let short
@@ -23,7 +23,7 @@
  * next sequence or lie past the returned end). Inputs above `WASM_MAX_INPUT` go to the TypeScript
  * encoder, so the memory (which WebAssembly cannot shrink) stays under 2.5 MiB.
  */
-import { Lz4BlockEncoder, DEFAULT_MAX_ATTEMPTS, hashLogFor, writeVarint } from "./lz4-encode.js"
+import { checkMaxAttempts, DEFAULT_LAZY, DEFAULT_MAX_ATTEMPTS, HASH_PRIME, HASH_PRIME_5, hashLogFor, Lz4BlockEncoder, writeVarint } from "./lz4-encode.js"
 import { MF_LIMIT, maxEncodedBytes } from "./lz4-format.js"
 import { moduleBytes, op } from "./wasm-emit.js"
 
@@ -36,58 +36,73 @@ const SLACK = 16
 const HEAD_BASE = 0
 const CHAIN_BASE = 1 << 18
 const SRC_BASE = CHAIN_BASE + (1 << 17)
-/** Multiplicative (Knuth) hash of 4 bytes, as lz4-encode.ts. */
-const HASH_PRIME = -1640531535
 
-// Locals: the five parameters, then the working variables.
+// Locals: the six parameters, then the working variables.
 const SRC = 0 // input start address
 const N = 1 // input length
 const O = 2 // output write address (after the header)
 const SHIFT = 3 // 32 - hash table bits
 const ATTEMPTS = 4 // chain candidates examined per position
-const IP = 5
-const ANCHOR = 6 // first byte not yet emitted
-const INSERTED = 7 // next position to add to the hash chains
-const LIMIT = 8 // a match may not cover the last 5 bytes
-const LAST = 9 // last position a match may start at
-const BEST = 10 // findLongest's result: length (3 = none found)
-const BEST_REF = 11 // findLongest's result: address (0 = none found)
-const LEN = 12 // the match about to be emitted
-const REF = 13
-const SEQ = 14
-const CAND = 15 // chain walk: candidate address
-const LEFT = 16 // chain walk: attempts left
-const ML = 17 // match length being extended / written
-const STEP = 18
-const P = 19 // insertion position / hash slot
-const H = 20
-const PREV = 21
+const LAZY = 5 // 1: lazy matching, 0: greedy
+const IP = 6
+const ANCHOR = 7 // first byte not yet emitted
+const INSERTED = 8 // next position to add to the hash chains
+const LIMIT = 9 // a match may not cover the last 5 bytes
+const LAST = 10 // last position a match may start at
+const BEST = 11 // findLongest's result: length (3 = none found)
+const BEST_REF = 12 // findLongest's result: address (0 = none found)
+const LEN = 13 // the match about to be emitted
+const REF = 14
+const SEQ = 15
+const CAND = 16 // chain walk: candidate address
+const LEFT = 17 // chain walk: attempts left
+const ML = 18 // match length being extended / written
+const STEP = 19
+const P = 20 // scratch
+const H = 21 // hash slot address
 const TOKEN_AT = 22
 const LIT = 23
 const AT = 24 // position findLongest searches from
-const LOCALS = 20
+const PARAMS = 6
+const LOCALS = 19
 
 const ops = (...parts: number[][][]): number[][] => parts.flat()
 
 /** Hash slot address of the 4 bytes on the stack. */
-function hashSlot(): number[][] {
-  return [op.i32Const(HASH_PRIME), op.i32Mul(), op.get(SHIFT), op.i32ShrU(), op.i32Const(2), op.i32Shl()]
+/** Hash slot address of the position in local `at`, its first 4 bytes on the stack (lz4-encode.ts `hash5`). */
+function hashSlotOf(at: number): number[][] {
+  return [
+    op.i32Const(HASH_PRIME), op.i32Mul(),
+    op.get(at), op.i32Const(4), op.i32Add(), op.i32Load8u(), op.i32Const(HASH_PRIME_5), op.i32Mul(), op.i32Xor(),
+    op.get(SHIFT), op.i32ShrU(), op.i32Const(2), op.i32Shl()
+  ]
 }
 
-/** Adds positions [INSERTED, AT) to the hash chains (lz4-encode.ts `#insertUpTo`). */
+/**
+ * Adds the position in INSERTED to the hash chains, its hash slot address in H:
+ * chain[p & 0xffff] = min(p - head, 65535), head = p. No previous position (head = 0, a distance
+ * above SRC_BASE) and one out of the window are both stored as 65535: the walk steps that far
+ * back and stops there, since `at - cand` then exceeds the window. A true distance of 65535 stops
+ * the walk the same way (its target is more than 65535 before any later position), which is what
+ * the TypeScript encoder's 0 = none does.
+ */
+const insertAtH: number[][] = [
+  op.get(INSERTED), op.i32Const(0xffff), op.i32And(), op.i32Const(1), op.i32Shl(), op.i32Const(CHAIN_BASE), op.i32Add(),
+  op.get(INSERTED), op.get(H), op.i32Load(), op.i32Sub(), op.tee(P),
+  op.i32Const(65535),
+  op.get(P), op.i32Const(65535), op.i32LtU(),
+  op.select(),
+  op.i32Store16(),
+  op.get(H), op.get(INSERTED), op.i32Store()
+]
+
+/** Adds positions [INSERTED, AT) to the hash chains (the bytes a match covered). */
 const insertUpToAt: number[][] = [
   op.block(),
   op.loop(),
   op.get(INSERTED), op.get(AT), op.i32GeU(), op.brIf(1),
-  op.get(INSERTED), op.i32Load(), ...hashSlot(), op.tee(H), op.i32Load(), op.set(PREV),
-  // chain[p & 0xffff] = prev === 0 || p - prev > 65535 ? 0 : p - prev
-  op.get(INSERTED), op.i32Const(0xffff), op.i32And(), op.i32Const(1), op.i32Shl(), op.i32Const(CHAIN_BASE), op.i32Add(),
-  op.get(INSERTED), op.get(PREV), op.i32Sub(), op.tee(P),
-  op.i32Const(0),
-  op.get(PREV), op.i32Eqz(), op.get(P), op.i32Const(65535), op.i32GtU(), op.i32Or(), op.i32Eqz(),
-  op.select(),
-  op.i32Store16(),
-  op.get(H), op.get(INSERTED), op.i32Store(),
+  op.get(INSERTED), op.i32Load(), ...hashSlotOf(INSERTED), op.set(H),
+  ...insertAtH,
   op.get(INSERTED), op.i32Const(1), op.i32Add(), op.set(INSERTED),
   op.br(0),
   op.end(),
@@ -100,15 +115,20 @@ const insertUpToAt: number[][] = [
  */
 const findLongestAt: number[][] = [
   ...insertUpToAt,
-  op.get(AT), op.i32Load(), op.tee(SEQ), ...hashSlot(), op.i32Load(), op.set(CAND),
+  // The latest earlier position with AT's hash, then AT itself is inserted (`#insertUpTo(at)`
+  // of the next search would do it; here the hash is computed once). The walk below never reads
+  // AT's chain entry: it only visits positions before AT.
+  op.get(AT), op.i32Load(), op.tee(SEQ), ...hashSlotOf(AT), op.tee(H), op.i32Load(), op.set(CAND),
+  ...insertAtH,
+  op.get(AT), op.i32Const(1), op.i32Add(), op.set(INSERTED),
   op.i32Const(3), op.set(BEST),
   op.i32Const(0), op.set(BEST_REF),
   op.get(ATTEMPTS), op.set(LEFT),
   op.block(), // leaves the chain walk
   op.loop(),
-  op.get(CAND), op.i32Eqz(), op.brIf(1),
-  op.get(AT), op.get(CAND), op.i32Sub(), op.i32Const(65535), op.i32GtU(), op.brIf(1),
-  op.get(LEFT), op.i32Eqz(), op.brIf(1),
+  // One branch: out of the window (which includes no candidate: CAND = 0 is more than 65535
+  // before any input position) or no attempts left.
+  op.get(AT), op.get(CAND), op.i32Sub(), op.i32Const(65535), op.i32GtU(), op.get(LEFT), op.i32Eqz(), op.i32Or(), op.brIf(1),
   // Cheap reject first: a longer match must agree at the byte just past the current best.
   op.get(CAND), op.get(BEST), op.i32Add(), op.i32Load8u(),
   op.get(AT), op.get(BEST), op.i32Add(), op.i32Load8u(), op.i32Eq(),
@@ -141,9 +161,9 @@ const findLongestAt: number[][] = [
   op.get(AT), op.get(ML), op.i32Add(), op.get(LIMIT), op.i32GeU(), op.brIf(3), // cannot get longer
   op.end(),
   op.end(),
+  op.get(CAND),
   op.get(CAND), op.i32Const(0xffff), op.i32And(), op.i32Const(1), op.i32Shl(), op.i32Const(CHAIN_BASE), op.i32Add(), op.i32Load16u(),
-  op.tee(STEP), op.i32Eqz(), op.brIf(1),
-  op.get(CAND), op.get(STEP), op.i32Sub(), op.set(CAND),
+  op.i32Sub(), op.set(CAND),
   op.get(LEFT), op.i32Const(1), op.i32Sub(), op.set(LEFT),
   op.br(0),
   op.end(),
@@ -206,7 +226,7 @@ const writeSequence: number[][] = [
   op.if(), ...lengthExtension(ML), op.end()
 ]
 
-/** `(src, n, out, shift, attempts) → end of output`: the header is written by the caller. */
+/** `(src, n, out, shift, attempts, lazy) → end of output`: the header is written by the caller. */
 const body: number[][] = ops(
   [op.get(SRC), op.set(IP), op.get(SRC), op.set(ANCHOR), op.get(SRC), op.set(INSERTED)],
   [op.get(SRC), op.get(N), op.i32Add(), op.i32Const(5), op.i32Sub(), op.set(LIMIT)],
@@ -219,7 +239,7 @@ const body: number[][] = ops(
   [op.get(BEST_REF), op.i32Eqz(), op.if(), op.get(IP), op.i32Const(1), op.i32Add(), op.set(IP), op.br(1), op.end()],
   [op.get(BEST), op.set(LEN), op.get(BEST_REF), op.set(REF)],
   // Lazy matching: while the match one byte later is longer, take it (this byte becomes a literal).
-  [op.block(), op.loop()],
+  [op.block(), op.get(LAZY), op.i32Eqz(), op.brIf(0), op.loop()],
   [op.get(IP), op.i32Const(1), op.i32Add(), op.tee(AT), op.get(LAST), op.i32GtU(), op.brIf(1)],
   findLongestAt,
   [op.get(BEST_REF), op.i32Eqz(), op.brIf(1)],
@@ -249,7 +269,7 @@ interface WasmApi {
 }
 
 interface Encoder {
-  readonly encode: (src: number, n: number, out: number, shift: number, attempts: number) => number
+  readonly encode: (src: number, n: number, out: number, shift: number, attempts: number, lazy: number) => number
   readonly memory: WasmMemory
   bytes: Uint8Array
 }
@@ -260,7 +280,7 @@ let instance: Encoder | null | undefined
 function instantiate(): Encoder | null {
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
   if (api === undefined) return null
-  const module = new api.Module(moduleBytes({ functionName: "encode", memoryName: "memory", params: 5, locals: LOCALS, body }))
+  const module = new api.Module(moduleBytes({ functionName: "encode", memoryName: "memory", params: PARAMS, locals: LOCALS, body }))
   const exports = new api.Instance(module).exports as { encode: Encoder["encode"]; memory: WasmMemory }
   return { encode: exports.encode, memory: exports.memory, bytes: new Uint8Array(exports.memory.buffer) }
 }
@@ -278,18 +298,20 @@ export function lz4EncodeWasmAvailable(): boolean {
  */
 export class Lz4WasmEncoder {
   readonly #maxAttempts: number
+  readonly #lazy: boolean
   #fallback: Lz4BlockEncoder | undefined
 
-  /** @param maxAttempts earlier occurrences examined per position, as `Lz4BlockEncoder`'s. */
-  constructor(maxAttempts: number = DEFAULT_MAX_ATTEMPTS) {
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`LZ4 maxAttempts must be a positive integer, got ${maxAttempts}`)
+  /** @param maxAttempts and @param lazy as `Lz4BlockEncoder`'s. */
+  constructor(maxAttempts: number = DEFAULT_MAX_ATTEMPTS, lazy: boolean = DEFAULT_LAZY) {
+    checkMaxAttempts(maxAttempts)
     this.#maxAttempts = maxAttempts
+    this.#lazy = lazy
   }
 
   /** The encoded form of `src`: a fresh exact-size array. */
   encode(src: Uint8Array): Uint8Array {
     const n = src.length
-    if (n > WASM_MAX_INPUT || !lz4EncodeWasmAvailable()) return (this.#fallback ??= new Lz4BlockEncoder(this.#maxAttempts)).encode(src)
+    if (n > WASM_MAX_INPUT || !lz4EncodeWasmAvailable()) return (this.#fallback ??= new Lz4BlockEncoder(this.#maxAttempts, this.#lazy)).encode(src)
     const w = instance as Encoder
     const outStart = (SRC_BASE + n + SLACK + 7) & ~7
     const needed = outStart + maxEncodedBytes(n) + SLACK
@@ -302,7 +324,7 @@ export class Lz4WasmEncoder {
     if (n > MF_LIMIT) bytes.fill(0, HEAD_BASE, HEAD_BASE + (4 << hashLog))
     bytes.set(src, SRC_BASE)
     const headerEnd = writeVarint(bytes, outStart, n)
-    const end = w.encode(SRC_BASE, n, headerEnd, 32 - hashLog, this.#maxAttempts)
+    const end = w.encode(SRC_BASE, n, headerEnd, 32 - hashLog, this.#maxAttempts, this.#lazy ? 1 : 0)
     return bytes.slice(outStart, end)
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly LZ4 encoder: for every search depth it writes exactly the bytes of the
- * TypeScript encoder (`Lz4BlockEncoder`), its blocks round-trip through both decoders, it is
+ * The WebAssembly LZ4 encoder: for every search depth, lazy or greedy, it writes exactly the bytes
+ * of the TypeScript encoder (`Lz4BlockEncoder`), its blocks round-trip through both decoders, it is
  * deterministic across calls and instances, and inputs above WASM_MAX_INPUT go to the TypeScript
  * encoder with the same result.
  */
@@ -8,18 +8,20 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { decodeLz4Js } from "../../../src/tiers/l2/lz4-decode-js.js"
 import { decodeLz4 } from "../../../src/tiers/l2/lz4-decode-wasm.js"
-import { Lz4BlockEncoder } from "../../../src/tiers/l2/lz4-encode.js"
+import { DEFAULT_LAZY, DEFAULT_MAX_ATTEMPTS, Lz4BlockEncoder } from "../../../src/tiers/l2/lz4-encode.js"
 import { lz4EncodeWasmAvailable, Lz4WasmEncoder, WASM_MAX_INPUT } from "../../../src/tiers/l2/lz4-encode-wasm.js"
 import { randomBytes } from "./random-bytes.js"
 
 const utf8 = new TextEncoder()
-const depths = [1, 2, 8, 32]
-const ts = Object.fromEntries(depths.map((d) => [d, new Lz4BlockEncoder(d)]))
-const wasm = Object.fromEntries(depths.map((d) => [d, new Lz4WasmEncoder(d)]))
+/** Search settings compared: [maxAttempts, lazy] (the default is among them). */
+const settings: [number, boolean][] = [[1, false], [1, true], [2, true], [8, false], [DEFAULT_MAX_ATTEMPTS, DEFAULT_LAZY], [32, true]]
+const key = (attempts: number, lazy: boolean) => `${attempts} ${lazy ? "lazy" : "greedy"}`
+const ts = new Map(settings.map(([a, l]) => [key(a, l), new Lz4BlockEncoder(a, l)]))
+const wasm = new Map(settings.map(([a, l]) => [key(a, l), new Lz4WasmEncoder(a, l)]))
 
-function expectSame(input: Uint8Array, depth: number): void {
-  const block = wasm[depth].encode(input)
-  expect(Buffer.compare(block, ts[depth].encode(input))).toBe(0)
+function expectSame(input: Uint8Array, setting: string): void {
+  const block = wasm.get(setting)!.encode(input)
+  expect(Buffer.compare(block, ts.get(setting)!.encode(input))).toBe(0)
   expect(Buffer.compare(decodeLz4(block), input)).toBe(0)
   expect(Buffer.compare(decodeLz4Js(block), input)).toBe(0)
 }
@@ -36,15 +38,15 @@ describe("LZ4 WebAssembly encoder", () => {
     expect(lz4EncodeWasmAvailable()).toBe(true)
   })
 
-  it.each(depths)("writes the TypeScript encoder's bytes at depth %i (all lengths 0..80, random and constant)", (depth) => {
+  it.each([...wasm.keys()])("writes the TypeScript encoder's bytes, %s (all lengths 0..80, random and constant)", (setting) => {
     for (let n = 0; n <= 80; n++) {
-      expectSame(randomBytes(n, n + 7), depth)
-      expectSame(new Uint8Array(n).fill(3), depth)
+      expectSame(randomBytes(n, n + 7), setting)
+      expectSame(new Uint8Array(n).fill(3), setting)
     }
   })
 
-  it.each(depths)("writes the TypeScript encoder's bytes at depth %i (random, repetitive, periodic, JSON)", (depth) => {
-    fc.assert(fc.property(inputs, (bytes) => expectSame(bytes, depth)), { numRuns: 150 })
+  it.each([...wasm.keys()])("writes the TypeScript encoder's bytes, %s (random, repetitive, periodic, JSON)", (setting) => {
+    fc.assert(fc.property(inputs, (bytes) => expectSame(bytes, setting)), { numRuns: 120 })
   })
 
   it("is deterministic across calls and instances, interleaved with other inputs", () => {
@@ -60,14 +62,28 @@ describe("LZ4 WebAssembly encoder", () => {
   it("encodes WASM_MAX_INPUT bytes in WebAssembly and one more in TypeScript, both matching TypeScript and round-tripping", () => {
     let text = ""
     for (let i = 0; text.length <= WASM_MAX_INPUT; i++) text += JSON.stringify({ role: i % 3 ? "user" : "assistant", step: i, text: `read file ${i % 17}` })
-    for (const n of [WASM_MAX_INPUT, WASM_MAX_INPUT + 1]) expectSame(utf8.encode(text.slice(0, n)), 32)
+    for (const n of [WASM_MAX_INPUT, WASM_MAX_INPUT + 1]) expectSame(utf8.encode(text.slice(0, n)), key(DEFAULT_MAX_ATTEMPTS, DEFAULT_LAZY))
   })
 
   it("matches across the 64 KiB window and long runs (length extension bytes)", () => {
     const input = new Uint8Array(200_000)
     for (let i = 0; i < input.length; i++) input[i] = i % 70_001 < 600 ? (i * 7) & 0xff : 42
-    expectSame(input, 8)
-    expectSame(randomBytes(100_000, 5), 2)
+    expectSame(input, key(8, false))
+    expectSame(input, key(32, true))
+    expectSame(randomBytes(100_000, 5), key(2, true))
+  })
+
+  it("uses a match exactly 65535 bytes back, never one 65536 back (the window's edge)", () => {
+    for (const distance of [65_535, 65_536]) {
+      const input = randomBytes(distance + 200, distance)
+      input.set(input.subarray(0, 100), distance) // the only repeat in random bytes
+      for (const setting of wasm.keys()) expectSame(input, setting)
+      const block = new Lz4WasmEncoder().encode(input)
+      // 100 repeated bytes in a match save ~95 bytes over all-literal output; none when out of reach.
+      const allLiterals = input.length + Math.ceil(input.length / 255) + 4
+      if (distance === 65_535) expect(block.length).toBeLessThan(allLiterals - 80)
+      else expect(block.length).toBeGreaterThan(allLiterals - 10)
+    }
   })
 
   it("rejects a search depth that is not a positive integer", () => {
