@@ -1,27 +1,34 @@
 /**
- * The LZ4 encoder L2 uses when it demotes a value: the match finder and sequence writer of
- * lz4-encode.ts compiled to a small WebAssembly function (built from the instruction list below by
- * wasm-emit.ts). Same algorithm, same tables, same parsing decisions: for a given search depth it
- * writes exactly the bytes `Lz4BlockEncoder` writes (tested), so a value compresses to the same
- * block with or without WebAssembly.
+ * The LZ4 encoder L2 uses when it demotes a value: the parse of lz4-encode.ts (same hash, same
+ * candidates in the same order, same greedy or lazy decisions) compiled to a small WebAssembly
+ * function, built from the instruction list below by wasm-emit.ts. For a given search depth (up
+ * to 16) it writes exactly the bytes `Lz4BlockEncoder` writes (tested), so a value compresses to
+ * the same block with or without WebAssembly.
  *
- * Why WebAssembly: the TypeScript encoder spends ~120 µs on a 3.2 KB JSON value (25 MB/s). Per
- * position it hashes 4 bytes, walks a hash chain and extends matches byte by byte through
- * bounds-checked typed-array reads. Here a 4-byte read is one unaligned `i32.load`, and a match is
- * extended 8 bytes a step (`i64.load` both sides, xor, count trailing zero bits: the first
- * differing byte).
+ * Why WebAssembly: the TypeScript encoder spends 90–370 µs (it varies between processes with
+ * what the JIT makes of it) on a 3.2 KB packed value. Here a 4-byte read is one unaligned
+ * `i32.load`, and a match is extended 8 bytes a step (`i64.load` both sides, xor; at the first
+ * difference, the trailing zero bits count the equal bytes).
  *
- * Memory layout (one module instance for the process, one call at a time; the encoder is
- * synchronous and calls nothing back, so no call can start while another runs):
+ * Match candidates: where the TypeScript encoder links positions with the same hash into chains
+ * (each step back a dependent load), this one keeps per hash slot a row of its 16 latest
+ * positions (a ring, newest first by a per-slot counter): the same candidates in the same order
+ * for up to 16 attempts, read from one 64-byte row instead of one load after another. Deeper
+ * searches (`maxAttempts` > 16) go to the TypeScript encoder.
  *
- *   [0, 256 KiB)          hash heads: i32 address of the latest position with that hash, 0 = none
- *   [256 KiB, 384 KiB)    chain ring: u16 distance back to the previous position with the same hash (65535 = none)
- *   [384 KiB, ...)        the input, 16 spare bytes, then the output (header + block), 16 spare bytes
+ * Memory layout of one call (one module instance for the process, one call at a time; the
+ * encoder is synchronous and calls nothing back, so no call can start while another runs):
+ *
+ *   [0, 256 KiB)      row counters, one i32 per hash slot (only the 4 << hashLog bytes in use are cleared)
+ *   [256 KiB, ...)    the input, 16 spare bytes, the output (header + block), 16 spare bytes,
+ *                     then the rows: 64 bytes per hash slot (i32 addresses; never cleared, the
+ *                     counters say which entries are this call's)
  *
  * The spare bytes let the match extension read 8 bytes past a compared position and let short
  * literal runs be copied with two 8-byte stores (bytes written past a run are overwritten by the
  * next sequence or lie past the returned end). Inputs above `WASM_MAX_INPUT` go to the TypeScript
- * encoder, so the memory (which WebAssembly cannot shrink) stays under 2.5 MiB.
+ * encoder, so the memory (which WebAssembly cannot shrink) stays bounded: 0.5 MiB for values up to
+ * 4 KiB, about 6.5 MiB at most (1 MiB in and out, 2^16 rows).
  */
 import { checkMaxAttempts, DEFAULT_LAZY, DEFAULT_MAX_ATTEMPTS, HASH_PRIME, HASH_PRIME_5, hashLogFor, Lz4BlockEncoder, writeVarint } from "./lz4-encode.js"
 import { MF_LIMIT, maxEncodedBytes } from "./lz4-format.js"
@@ -32,10 +39,12 @@ export const WASM_MAX_INPUT = 1 << 20
 
 const PAGE = 65536
 const SLACK = 16
-/** Byte addresses of the tables and the input (see the module comment). */
-const HEAD_BASE = 0
-const CHAIN_BASE = 1 << 18
-const SRC_BASE = CHAIN_BASE + (1 << 17)
+/** Byte addresses of the row counters and the input (see the module comment). */
+const COUNTS_BASE = 0
+const SRC_BASE = 1 << 18
+/** Positions each hash row keeps: the most candidates one search can examine in WebAssembly. */
+export const WASM_MAX_ATTEMPTS = 16
+const ROW_BYTES = WASM_MAX_ATTEMPTS * 4
 
 // Locals: the six parameters, then the working variables.
 const SRC = 0 // input start address
@@ -44,27 +53,30 @@ const O = 2 // output write address (after the header)
 const SHIFT = 3 // 32 - hash table bits
 const ATTEMPTS = 4 // chain candidates examined per position
 const LAZY = 5 // 1: lazy matching, 0: greedy
-const IP = 6
-const ANCHOR = 7 // first byte not yet emitted
-const INSERTED = 8 // next position to add to the hash chains
-const LIMIT = 9 // a match may not cover the last 5 bytes
-const LAST = 10 // last position a match may start at
-const BEST = 11 // findLongest's result: length (3 = none found)
-const BEST_REF = 12 // findLongest's result: address (0 = none found)
-const LEN = 13 // the match about to be emitted
-const REF = 14
-const SEQ = 15
-const CAND = 16 // chain walk: candidate address
-const LEFT = 17 // chain walk: attempts left
-const ML = 18 // match length being extended / written
-const STEP = 19
-const P = 20 // scratch
-const H = 21 // hash slot address
-const TOKEN_AT = 22
-const LIT = 23
-const AT = 24 // position findLongest searches from
-const PARAMS = 6
-const LOCALS = 19
+const ROWS = 6 // address of the hash rows
+const IP = 7
+const ANCHOR = 8 // first byte not yet emitted
+const INSERTED = 9 // next position to add to the hash rows
+const LIMIT = 10 // a match may not cover the last 5 bytes
+const LAST = 11 // last position a match may start at
+const BEST = 12 // findLongest's result: length (3 = none found)
+const BEST_REF = 13 // findLongest's result: address (0 = none found)
+const LEN = 14 // the match about to be emitted
+const REF = 15
+const SEQ = 16
+const CAND = 17 // candidate address
+const LEFT = 18 // candidates left to examine
+const ML = 19 // match length being extended / written
+const CNT = 20 // positions ever inserted in the row
+const P = 21 // scratch
+const H = 22 // hash slot: address of its row counter
+const TOKEN_AT = 23
+const LIT = 24
+const AT = 25 // position findLongest searches from
+const ROW = 26 // address of H's row
+const IDX = 27 // row index of the candidate
+const PARAMS = 7
+const LOCALS = 21
 
 const ops = (...parts: number[][][]): number[][] => parts.flat()
 
@@ -79,24 +91,18 @@ function hashSlotOf(at: number): number[][] {
 }
 
 /**
- * Adds the position in INSERTED to the hash chains, its hash slot address in H:
- * chain[p & 0xffff] = min(p - head, 65535), head = p. No previous position (head = 0, a distance
- * above SRC_BASE) and one out of the window are both stored as 65535: the walk steps that far
- * back and stops there, since `at - cand` then exceeds the window. A true distance of 65535 stops
- * the walk the same way (its target is more than 65535 before any later position), which is what
- * the TypeScript encoder's 0 = none does.
+ * Adds the position in INSERTED to its hash row (slot counter address in H): the row is a ring of
+ * the slot's latest 16 positions, the counter says how many were ever inserted (its low 4 bits:
+ * the slot to overwrite).
  */
 const insertAtH: number[][] = [
-  op.get(INSERTED), op.i32Const(0xffff), op.i32And(), op.i32Const(1), op.i32Shl(), op.i32Const(CHAIN_BASE), op.i32Add(),
-  op.get(INSERTED), op.get(H), op.i32Load(), op.i32Sub(), op.tee(P),
-  op.i32Const(65535),
-  op.get(P), op.i32Const(65535), op.i32LtU(),
-  op.select(),
-  op.i32Store16(),
-  op.get(H), op.get(INSERTED), op.i32Store()
+  op.get(ROWS), op.get(H), op.i32Const(4), op.i32Shl(), op.i32Add(),
+  op.get(H), op.i32Load(), op.tee(CNT), op.i32Const(WASM_MAX_ATTEMPTS - 1), op.i32And(), op.i32Const(2), op.i32Shl(), op.i32Add(),
+  op.get(INSERTED), op.i32Store(),
+  op.get(H), op.get(CNT), op.i32Const(1), op.i32Add(), op.i32Store()
 ]
 
-/** Adds positions [INSERTED, AT) to the hash chains (the bytes a match covered). */
+/** Adds positions [INSERTED, AT) to the hash rows (the bytes a match covered). */
 const insertUpToAt: number[][] = [
   op.block(),
   op.loop(),
@@ -115,20 +121,18 @@ const insertUpToAt: number[][] = [
  */
 const findLongestAt: number[][] = [
   ...insertUpToAt,
-  // The latest earlier position with AT's hash, then AT itself is inserted (`#insertUpTo(at)`
-  // of the next search would do it; here the hash is computed once). The walk below never reads
-  // AT's chain entry: it only visits positions before AT.
-  op.get(AT), op.i32Load(), op.tee(SEQ), ...hashSlotOf(AT), op.tee(H), op.i32Load(), op.set(CAND),
-  ...insertAtH,
-  op.get(AT), op.i32Const(1), op.i32Add(), op.set(INSERTED),
+  // The candidates: the row's positions, newest first, at most min(ATTEMPTS, inserted so far).
+  op.get(AT), op.i32Load(), op.tee(SEQ), ...hashSlotOf(AT), op.tee(H), op.i32Load(), op.tee(CNT), op.set(IDX),
+  op.get(ROWS), op.get(H), op.i32Const(4), op.i32Shl(), op.i32Add(), op.set(ROW),
+  op.get(ATTEMPTS), op.get(CNT), op.get(ATTEMPTS), op.get(CNT), op.i32LtU(), op.select(), op.set(LEFT),
   op.i32Const(3), op.set(BEST),
   op.i32Const(0), op.set(BEST_REF),
-  op.get(ATTEMPTS), op.set(LEFT),
-  op.block(), // leaves the chain walk
+  op.block(), // leaves the walk
   op.loop(),
-  // One branch: out of the window (which includes no candidate: CAND = 0 is more than 65535
-  // before any input position) or no attempts left.
-  op.get(AT), op.get(CAND), op.i32Sub(), op.i32Const(65535), op.i32GtU(), op.get(LEFT), op.i32Eqz(), op.i32Or(), op.brIf(1),
+  op.get(LEFT), op.i32Eqz(), op.brIf(1),
+  op.get(ROW), op.get(IDX), op.i32Const(1), op.i32Sub(), op.tee(IDX), op.i32Const(WASM_MAX_ATTEMPTS - 1), op.i32And(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.i32Load(), op.set(CAND),
+  // Positions in a row only get older: the first one out of the window ends the walk.
+  op.get(AT), op.get(CAND), op.i32Sub(), op.i32Const(65535), op.i32GtU(), op.brIf(1),
   // Cheap reject first: a longer match must agree at the byte just past the current best.
   op.get(CAND), op.get(BEST), op.i32Add(), op.i32Load8u(),
   op.get(AT), op.get(BEST), op.i32Add(), op.i32Load8u(), op.i32Eq(),
@@ -161,13 +165,13 @@ const findLongestAt: number[][] = [
   op.get(AT), op.get(ML), op.i32Add(), op.get(LIMIT), op.i32GeU(), op.brIf(3), // cannot get longer
   op.end(),
   op.end(),
-  op.get(CAND),
-  op.get(CAND), op.i32Const(0xffff), op.i32And(), op.i32Const(1), op.i32Shl(), op.i32Const(CHAIN_BASE), op.i32Add(), op.i32Load16u(),
-  op.i32Sub(), op.set(CAND),
   op.get(LEFT), op.i32Const(1), op.i32Sub(), op.set(LEFT),
   op.br(0),
   op.end(),
-  op.end()
+  op.end(),
+  // AT itself (INSERTED = AT here) goes in after the walk: in a full row it overwrites the 16th candidate.
+  ...insertAtH,
+  op.get(AT), op.i32Const(1), op.i32Add(), op.set(INSERTED)
 ]
 
 /** Writes `length - 15` (in local `local`, destroyed) as LZ4 length extension bytes at O. */
@@ -226,7 +230,7 @@ const writeSequence: number[][] = [
   op.if(), ...lengthExtension(ML), op.end()
 ]
 
-/** `(src, n, out, shift, attempts, lazy) → end of output`: the header is written by the caller. */
+/** `(src, n, out, shift, attempts, lazy, rows) → end of output`: the header is written by the caller. */
 const body: number[][] = ops(
   [op.get(SRC), op.set(IP), op.get(SRC), op.set(ANCHOR), op.get(SRC), op.set(INSERTED)],
   [op.get(SRC), op.get(N), op.i32Add(), op.i32Const(5), op.i32Sub(), op.set(LIMIT)],
@@ -269,7 +273,7 @@ interface WasmApi {
 }
 
 interface Encoder {
-  readonly encode: (src: number, n: number, out: number, shift: number, attempts: number, lazy: number) => number
+  readonly encode: (src: number, n: number, out: number, shift: number, attempts: number, lazy: number, rows: number) => number
   readonly memory: WasmMemory
   bytes: Uint8Array
 }
@@ -311,20 +315,24 @@ export class Lz4WasmEncoder {
   /** The encoded form of `src`: a fresh exact-size array. */
   encode(src: Uint8Array): Uint8Array {
     const n = src.length
-    if (n > WASM_MAX_INPUT || !lz4EncodeWasmAvailable()) return (this.#fallback ??= new Lz4BlockEncoder(this.#maxAttempts, this.#lazy)).encode(src)
+    if (n > WASM_MAX_INPUT || this.#maxAttempts > WASM_MAX_ATTEMPTS || !lz4EncodeWasmAvailable()) {
+      return (this.#fallback ??= new Lz4BlockEncoder(this.#maxAttempts, this.#lazy)).encode(src)
+    }
     const w = instance as Encoder
+    const hashLog = hashLogFor(n)
     const outStart = (SRC_BASE + n + SLACK + 7) & ~7
-    const needed = outStart + maxEncodedBytes(n) + SLACK
+    const rows = (outStart + maxEncodedBytes(n) + SLACK + 63) & ~63
+    const needed = rows + (ROW_BYTES << hashLog)
     if (w.bytes.length < needed) {
       w.memory.grow(Math.ceil((needed - w.bytes.length) / PAGE))
       w.bytes = new Uint8Array(w.memory.buffer) // growing detaches the old buffer
     }
     const bytes = w.bytes
-    const hashLog = hashLogFor(n)
-    if (n > MF_LIMIT) bytes.fill(0, HEAD_BASE, HEAD_BASE + (4 << hashLog))
+    // Only the counters are cleared (the rows' old positions lie past their counters).
+    if (n > MF_LIMIT) bytes.fill(0, COUNTS_BASE, COUNTS_BASE + (4 << hashLog))
     bytes.set(src, SRC_BASE)
     const headerEnd = writeVarint(bytes, outStart, n)
-    const end = w.encode(SRC_BASE, n, headerEnd, 32 - hashLog, this.#maxAttempts, this.#lazy ? 1 : 0)
+    const end = w.encode(SRC_BASE, n, headerEnd, 32 - hashLog, this.#maxAttempts, this.#lazy ? 1 : 0, rows)
     return bytes.slice(outStart, end)
   }
 }

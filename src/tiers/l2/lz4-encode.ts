@@ -1,7 +1,7 @@
 /**
  * LZ4 block encoder, writing the layout of lz4-format.ts. This is the reference encoder and the
  * fallback: L2 compresses with lz4-encode-wasm.ts, the same algorithm in WebAssembly, which
- * writes exactly these bytes for the same settings (tested) about 4× faster.
+ * writes exactly these bytes for the same settings (tested), several times faster.
  *
  * Match finder: hash chains (the approach of LZ4's "HC" mode), not LZ4's single-probe one. L2
  * compresses once (on demotion) and decompresses on every hit, and the decoder's cost grows with

@@ -1,20 +1,20 @@
 /**
  * The WebAssembly LZ4 encoder: for every search depth, lazy or greedy, it writes exactly the bytes
  * of the TypeScript encoder (`Lz4BlockEncoder`), its blocks round-trip through both decoders, it is
- * deterministic across calls and instances, and inputs above WASM_MAX_INPUT go to the TypeScript
- * encoder with the same result.
+ * deterministic across calls and instances, and inputs above WASM_MAX_INPUT and searches deeper
+ * than WASM_MAX_ATTEMPTS go to the TypeScript encoder with the same result.
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { decodeLz4Js } from "../../../src/tiers/l2/lz4-decode-js.js"
 import { decodeLz4 } from "../../../src/tiers/l2/lz4-decode-wasm.js"
 import { DEFAULT_LAZY, DEFAULT_MAX_ATTEMPTS, Lz4BlockEncoder } from "../../../src/tiers/l2/lz4-encode.js"
-import { lz4EncodeWasmAvailable, Lz4WasmEncoder, WASM_MAX_INPUT } from "../../../src/tiers/l2/lz4-encode-wasm.js"
+import { lz4EncodeWasmAvailable, Lz4WasmEncoder, WASM_MAX_ATTEMPTS, WASM_MAX_INPUT } from "../../../src/tiers/l2/lz4-encode-wasm.js"
 import { randomBytes } from "./random-bytes.js"
 
 const utf8 = new TextEncoder()
 /** Search settings compared: [maxAttempts, lazy] (the default is among them). */
-const settings: [number, boolean][] = [[1, false], [1, true], [2, true], [8, false], [DEFAULT_MAX_ATTEMPTS, DEFAULT_LAZY], [32, true]]
+const settings: [number, boolean][] = [[1, false], [1, true], [2, true], [8, false], [DEFAULT_MAX_ATTEMPTS, DEFAULT_LAZY], [16, true]]
 const key = (attempts: number, lazy: boolean) => `${attempts} ${lazy ? "lazy" : "greedy"}`
 const ts = new Map(settings.map(([a, l]) => [key(a, l), new Lz4BlockEncoder(a, l)]))
 const wasm = new Map(settings.map(([a, l]) => [key(a, l), new Lz4WasmEncoder(a, l)]))
@@ -69,7 +69,7 @@ describe("LZ4 WebAssembly encoder", () => {
     const input = new Uint8Array(200_000)
     for (let i = 0; i < input.length; i++) input[i] = i % 70_001 < 600 ? (i * 7) & 0xff : 42
     expectSame(input, key(8, false))
-    expectSame(input, key(32, true))
+    expectSame(input, key(16, true))
     expectSame(randomBytes(100_000, 5), key(2, true))
   })
 
@@ -84,6 +84,17 @@ describe("LZ4 WebAssembly encoder", () => {
       if (distance === 65_535) expect(block.length).toBeLessThan(allLiterals - 80)
       else expect(block.length).toBeGreaterThan(allLiterals - 10)
     }
+  })
+
+  it("a search deeper than a row (16 attempts) goes to the TypeScript encoder, with its bytes", () => {
+    expect(WASM_MAX_ATTEMPTS).toBe(16)
+    const input = utf8.encode(JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ id: i, tag: `t${i % 40}`, note: "read file then call tool" }))))
+    expect(Buffer.compare(new Lz4WasmEncoder(32, true).encode(input), new Lz4BlockEncoder(32, true).encode(input))).toBe(0)
+  })
+
+  it("full rows (more than 16 earlier positions per hash) still pick the TypeScript encoder's candidates", () => {
+    const input = utf8.encode("ab".repeat(40) + "abcde".repeat(300) + "abcdX".repeat(50) + "abcde".repeat(5))
+    for (const setting of wasm.keys()) expectSame(input, setting)
   })
 
   it("rejects a search depth that is not a positive integer", () => {
