@@ -1,9 +1,10 @@
 /**
  * Compressors for L2 (and L3 blobs).
  *
- * - LZ4 block (ours, lz4-*.ts: TypeScript, and WebAssembly built at load time): L2's default. An L2 hit decompresses on the read
- *   path, and LZ4 decodes a 4 KiB value several times faster than inflate (a copy loop, no entropy
- *   decoding), for a lower ratio (see docs/l2.md for the measured figures).
+ * - LZ4 block (ours, lz4-*.ts: TypeScript, and WebAssembly built at load time): L2's default. An
+ *   L2 hit decompresses on the read path, and LZ4 decodes a 4 KiB value several times faster than
+ *   inflate (a copy loop, no entropy decoding), for a lower ratio (see docs/l2.md for the measured
+ *   figures).
  * - pako and `node:zlib` produce raw DEFLATE (RFC 1951, no zlib/gzip wrapper) at the same level, so
  *   their output is interchangeable and their speed and ratio are directly comparable: bytes
  *   compressed by one can be decompressed by the other. pako (pure JS) behaves the same on every

@@ -51,7 +51,7 @@ const SRC = 0 // input start address
 const N = 1 // input length
 const O = 2 // output write address (after the header)
 const SHIFT = 3 // 32 - hash table bits
-const ATTEMPTS = 4 // chain candidates examined per position
+const ATTEMPTS = 4 // candidates examined per position (at most WASM_MAX_ATTEMPTS)
 const LAZY = 5 // 1: lazy matching, 0: greedy
 const ROWS = 6 // address of the hash rows
 const IP = 7
@@ -80,7 +80,6 @@ const LOCALS = 21
 
 const ops = (...parts: number[][][]): number[][] => parts.flat()
 
-/** Hash slot address of the 4 bytes on the stack. */
 /** Hash slot address of the position in local `at`, its first 4 bytes on the stack (lz4-encode.ts `hash5`). */
 function hashSlotOf(at: number): number[][] {
   return [
