@@ -140,7 +140,7 @@ export function printL2(l2: readonly L2Result[], breakdown: L2Breakdown): void {
   for (const r of l2) {
     console.log(
       `L2 ${r.config.padEnd(13)} get p50/p95/p99 ${r.get.p50Us}/${r.get.p95Us}/${r.get.p99Us} µs (p95 ${r.getP95VsUncompressed}x uncompressed) | ` +
-        `hit (get + decode) ${r.hit.p50Us}/${r.hit.p95Us}/${r.hit.p99Us} µs | set p95 ${r.set.p95Us} µs | ratio ${r.compressionRatio} (${r.storedBytes} / ${r.rawBytes} B)`
+        `hit (get + decode) ${r.hit.p50Us}/${r.hit.p95Us}/${r.hit.p99Us} µs | set p50/p95 ${r.set.p50Us}/${r.set.p95Us} µs | ratio ${r.compressionRatio} (${r.storedBytes} / ${r.rawBytes} B)`
     )
   }
   const parts = Object.entries(breakdown.decompress).map(([name, s]) => `${name} ${s.p50Us}/${s.p95Us}`)

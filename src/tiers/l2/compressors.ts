@@ -1,9 +1,10 @@
 /**
  * Compressors for L2 (and L3 blobs).
  *
- * - LZ4 block (ours, pure TypeScript, lz4-*.ts): L2's default. An L2 hit decompresses on the read
- *   path, and LZ4 decodes a 4 KiB value several times faster than inflate (a copy loop, no entropy
- *   decoding), for a lower ratio (see docs/l2.md for the measured figures).
+ * - LZ4 block (ours, lz4-*.ts: TypeScript, and WebAssembly built at load time): L2's default. An
+ *   L2 hit decompresses on the read path, and LZ4 decodes a 4 KiB value several times faster than
+ *   inflate (a copy loop, no entropy decoding), for a lower ratio (see docs/l2.md for the measured
+ *   figures).
  * - pako and `node:zlib` produce raw DEFLATE (RFC 1951, no zlib/gzip wrapper) at the same level, so
  *   their output is interchangeable and their speed and ratio are directly comparable: bytes
  *   compressed by one can be decompressed by the other. pako (pure JS) behaves the same on every
@@ -16,7 +17,7 @@ import { deflateRawSync, inflateRawSync, constants as zlibConstants } from "node
 import { deflateRaw, inflateRaw } from "pako"
 import type { Compressor } from "../../types.js"
 import { decodeLz4, withDecodedLz4 } from "./lz4-decode-wasm.js"
-import { Lz4BlockEncoder } from "./lz4-encode.js"
+import { Lz4WasmEncoder } from "./lz4-encode-wasm.js"
 import { RawDeflater, RawInflater } from "./pako-streams.js"
 
 /** Deflate level used by both compressors: zlib's own default, a balanced speed/ratio point. */
@@ -72,12 +73,12 @@ function toPlainView(buffer: Buffer): Uint8Array {
 }
 
 /**
- * An LZ4 block compressor (length header + LZ4 block, see lz4-format.ts). Decompression throws
- * `CorruptBlock` on malformed input. Each compressor owns one encoder (hash table and scratch
- * buffer reused across calls).
+ * An LZ4 block compressor (length header + LZ4 block, see lz4-format.ts). Compression runs in
+ * WebAssembly (lz4-encode-wasm.ts; the TypeScript encoder, same bytes, where WebAssembly is
+ * missing or the value is above 1 MiB). Decompression throws `CorruptBlock` on malformed input.
  */
 export function createLz4Compressor(): Compressor {
-  const encoder = new Lz4BlockEncoder()
+  const encoder = new Lz4WasmEncoder()
   return {
     name: "lz4-block",
     compress: (bytes) => encoder.encode(bytes),

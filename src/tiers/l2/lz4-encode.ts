@@ -1,12 +1,18 @@
 /**
- * LZ4 block encoder, writing the layout of lz4-format.ts.
+ * LZ4 block encoder, writing the layout of lz4-format.ts. This is the reference encoder and the
+ * fallback: L2 compresses with lz4-encode-wasm.ts, the same algorithm in WebAssembly, which
+ * writes exactly these bytes for the same settings (tested), several times faster.
  *
- * Match finder: hash chains with lazy matching (the approach of LZ4's "HC" mode), not LZ4's
- * single-probe greedy one. L2 compresses once (on demotion) and decompresses on every hit, and
- * the decoder's cost grows with the number of sequences: searching up to `maxAttempts` earlier
- * occurrences of each 4-byte prefix finds longer matches (in JSON, whole `","field":"` runs and
- * word pairs instead of single words), which gives fewer, longer sequences — a faster decode and
- * a better ratio, paid for once at compression.
+ * Match finder: hash chains (the approach of LZ4's "HC" mode), not LZ4's single-probe one. L2
+ * compresses once (on demotion) and decompresses on every hit, and the decoder's cost grows with
+ * the number of sequences: searching up to `maxAttempts` earlier occurrences of each 5-byte
+ * prefix finds longer matches (in JSON, whole `","field":"` runs and word pairs instead of single
+ * words), which gives fewer, longer sequences — a faster decode and a better ratio.
+ *
+ * Defaults (16 attempts, greedy): chosen on the L2 bench values for the demotion path's cost,
+ * which runs on a read's call stack. Lazy matching (`lazy = true`: defer a match by one byte when
+ * the next position has a longer one) adds ~2 % of ratio for ~35 % more encode time; 32 attempts
+ * add ~1 % of ratio; see docs/l2.md for the measured table.
  *
  * One encoder keeps its tables and a scratch output buffer between calls, so a call allocates
  * only its exact-size result (an L2 entry lives as long as the cache keeps it: no slack bytes).
@@ -20,14 +26,23 @@ const MAX_HASH_LOG = 16
 /** The chain ring covers the whole match window (offsets up to 65535). */
 const WINDOW_MASK = 0xffff
 
-/** Multiplicative (Knuth) hash of 4 bytes, as LZ4 does. */
-const HASH_PRIME = -1640531535 // 2654435761 as an int32
+/** Multiplicative (Knuth) hash of the first 4 bytes, as LZ4 does. */
+export const HASH_PRIME = -1640531535 // 2654435761 as an int32
+/** Multiplier mixing the 5th byte into the hash (see `hash5`). */
+export const HASH_PRIME_5 = -2048144777 // 2246822519 as an int32
 
 /** Largest scratch output buffer an encoder keeps between calls. */
 const SCRATCH_KEEP_MAX = 1 << 20
 
 /** Default number of earlier occurrences examined per position. */
-export const DEFAULT_MAX_ATTEMPTS = 32
+export const DEFAULT_MAX_ATTEMPTS = 16
+/** Greedy by default (see the module comment). */
+export const DEFAULT_LAZY = false
+
+/** Throws unless `maxAttempts` is a positive integer. */
+export function checkMaxAttempts(maxAttempts: number): void {
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`LZ4 maxAttempts must be a positive integer, got ${maxAttempts}`)
+}
 
 /**
  * Literal runs at least this long are copied with `Uint8Array.set` (a memcpy); shorter ones byte
@@ -37,6 +52,17 @@ const BULK_COPY_MIN = 32
 
 function read32(b: Uint8Array, i: number): number {
   return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)
+}
+
+/**
+ * Hash slot of the 5 bytes at `p` (`seq` = their first 4). Chains link positions whose first 5
+ * bytes agree (up to collisions), not 4: measured on the L2 bench values, a 4-byte key fills the
+ * chains with candidates whose match ends after 4 bytes, a 5-byte one finds fewer, longer matches
+ * (about 8 % fewer sequences, so a faster decode, at the same ratio). Matches of 4 bytes are
+ * still emitted when a candidate has them.
+ */
+function hash5(src: Uint8Array, p: number, seq: number, shift: number): number {
+  return (Math.imul(seq, HASH_PRIME) ^ Math.imul(src[p + 4], HASH_PRIME_5)) >>> shift
 }
 
 const EMPTY = new Uint8Array(0)
@@ -50,6 +76,7 @@ export class Lz4BlockEncoder {
   /** Per position (mod the window): distance back to the previous position with the same hash (0 = none). */
   #chain = EMPTY_CHAIN
   readonly #maxAttempts: number
+  readonly #lazy: boolean
   /** Output buffer reused across calls, up to SCRATCH_KEEP_MAX (a rare huge value does not pin its size). */
   #scratch: Uint8Array = EMPTY
   // Per-call state, in fields so the match finder returns two numbers without allocating.
@@ -60,10 +87,14 @@ export class Lz4BlockEncoder {
   #bestLength = 0
   #bestRef = 0
 
-  /** @param maxAttempts earlier occurrences examined per position (1 = greedy single probe; more = better matches, slower compression). */
-  constructor(maxAttempts: number = DEFAULT_MAX_ATTEMPTS) {
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`LZ4 maxAttempts must be a positive integer, got ${maxAttempts}`)
+  /**
+   * @param maxAttempts earlier occurrences examined per position (1 = single probe; more = better matches, slower compression).
+   * @param lazy whether a match is deferred by one byte when the next position has a longer one (better ratio, ~2 searches per match).
+   */
+  constructor(maxAttempts: number = DEFAULT_MAX_ATTEMPTS, lazy: boolean = DEFAULT_LAZY) {
+    checkMaxAttempts(maxAttempts)
     this.#maxAttempts = maxAttempts
+    this.#lazy = lazy
   }
 
   /** The encoded form of `src`: a fresh exact-size array. */
@@ -76,13 +107,12 @@ export class Lz4BlockEncoder {
       out = new Uint8Array(Math.max(bound, maxEncodedBytes(8192)))
       if (out.length <= SCRATCH_KEEP_MAX) this.#scratch = out
     }
-    let op = writeVarint(out, n)
+    let op = writeVarint(out, 0, n)
     let anchor = 0
 
     if (n >= MF_LIMIT + 1) {
       // Size the table to the input: a 4 KiB value clears 16 KiB of table, not 256 KiB.
-      let hashLog = MIN_HASH_LOG
-      while (hashLog < MAX_HASH_LOG && 1 << hashLog < n) hashLog++
+      const hashLog = hashLogFor(n)
       if (this.#head.length === 0) {
         // Allocated on first use (384 KiB), not when the module loads its default compressor.
         this.#head = new Int32Array(1 << MAX_HASH_LOG)
@@ -105,7 +135,7 @@ export class Lz4BlockEncoder {
         let ref = this.#bestRef
         // Lazy matching: if the match starting one byte later is longer, emit this byte as a
         // literal and take that one instead.
-        while (ip + 1 <= lastMatchStart && this.#findLongest(ip + 1) && this.#bestLength > length) {
+        while (this.#lazy && ip + 1 <= lastMatchStart && this.#findLongest(ip + 1) && this.#bestLength > length) {
           ip++
           length = this.#bestLength
           ref = this.#bestRef
@@ -127,7 +157,7 @@ export class Lz4BlockEncoder {
     const chain = this.#chain
     const shift = this.#shift
     for (let p = this.#inserted; p < upTo; p++) {
-      const h = Math.imul(read32(src, p), HASH_PRIME) >>> shift
+      const h = hash5(src, p, read32(src, p), shift)
       const distance = p + 1 - head[h]
       chain[p & WINDOW_MASK] = head[h] === 0 || distance > MAX_OFFSET ? 0 : distance
       head[h] = p + 1
@@ -146,7 +176,7 @@ export class Lz4BlockEncoder {
     const chain = this.#chain
     const limit = this.#matchLimit
     const seq = read32(src, ip)
-    let ref = this.#head[Math.imul(seq, HASH_PRIME) >>> this.#shift] - 1
+    let ref = this.#head[hash5(src, ip, seq, this.#shift)] - 1
     let best = MIN_MATCH - 1
     let bestRef = -1
     for (let attempts = this.#maxAttempts; ref >= 0 && ip - ref <= MAX_OFFSET && attempts > 0; attempts--) {
@@ -170,9 +200,15 @@ export class Lz4BlockEncoder {
   }
 }
 
-/** LEB128 length header; returns the next write position. */
-function writeVarint(out: Uint8Array, value: number): number {
-  let op = 0
+/** Hash table bits for an `n`-byte input: the smallest power of two ≥ n, within [2^10, 2^16]. */
+export function hashLogFor(n: number): number {
+  let hashLog = MIN_HASH_LOG
+  while (hashLog < MAX_HASH_LOG && 1 << hashLog < n) hashLog++
+  return hashLog
+}
+
+/** Writes the LEB128 length header at `op`; returns the next write position. */
+export function writeVarint(out: Uint8Array, op: number, value: number): number {
   while (value >= 0x80) {
     out[op++] = (value & 0x7f) | 0x80
     value = Math.floor(value / 128)

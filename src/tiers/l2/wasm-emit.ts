@@ -1,9 +1,9 @@
 /**
  * A minimal WebAssembly binary writer: just enough to build a module with one memory and one
- * i32 function from an instruction list written in TypeScript (see lz4-decode-wasm.ts), so the
+ * i32 function from an instruction list written in TypeScript (see lz4-decode-wasm.ts, lz4-encode-wasm.ts), so the
  * repository holds readable source for the module instead of an opaque binary.
  *
- * Only the instructions L2's decoder uses are defined. Encodings follow the WebAssembly core
+ * Only the instructions L2's LZ4 decoder and encoder use are defined. Encodings follow the WebAssembly core
  * specification (binary format, sections 5.2–5.5); `memory.copy` is from the bulk-memory
  * proposal, part of the standard and enabled in Node 20.
  */
@@ -45,15 +45,20 @@ export const op = {
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   return: () => [0x0f],
+  /** `(a, b, condition) → condition ? a : b` */
+  select: () => [0x1b],
   get: (local: number) => [0x20, ...uleb(local)],
   set: (local: number) => [0x21, ...uleb(local)],
   tee: (local: number) => [0x22, ...uleb(local)],
   i32Const: (value: number) => [0x41, ...sleb(value)],
   /** Loads and stores take (alignment exponent hint, static offset); unaligned access is allowed. */
+  i32Load: () => [0x28, 0, 0],
   i64Load: () => [0x29, 0, 0],
   i32Load8u: () => [0x2d, 0, 0],
   i32Load16u: () => [0x2f, 0, 0],
+  i32Store: () => [0x36, 0, 0],
   i32Store8: () => [0x3a, 0, 0],
+  i32Store16: () => [0x3b, 0, 0],
   i64Store: () => [0x37, 0, 0],
   memoryCopy: () => [0xfc, ...uleb(10), 0, 0],
   i32Eqz: () => [0x45],
@@ -65,8 +70,16 @@ export const op = {
   i32GeU: () => [0x4f],
   i32Add: () => [0x6a],
   i32Sub: () => [0x6b],
+  i32Mul: () => [0x6c],
   i32And: () => [0x71],
-  i32ShrU: () => [0x76]
+  i32Or: () => [0x72],
+  i32Xor: () => [0x73],
+  i32Shl: () => [0x74],
+  i32ShrU: () => [0x76],
+  i64Eqz: () => [0x50],
+  i64Ctz: () => [0x7a],
+  i64Xor: () => [0x85],
+  i32WrapI64: () => [0xa7]
 } as const
 
 function section(id: number, content: number[]): number[] {

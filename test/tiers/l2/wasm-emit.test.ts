@@ -25,4 +25,40 @@ describe("wasm-emit", () => {
     const f = new wasm.Instance(new wasm.Module(bytes)).exports.f as (a: number, b: number) => number
     expect(f(5000, 3)).toBe(3997)
   })
+
+  /** Builds `(a, b) → i32` from `body` (2 params, 1 local) and returns it. */
+  const build = (body: number[][]) => {
+    const bytes = moduleBytes({ functionName: "f", memoryName: "m", params: 2, locals: 1, body })
+    expect(wasm.validate(bytes)).toBe(true)
+    return new wasm.Instance(new wasm.Module(bytes)).exports.f as (a: number, b: number) => number
+  }
+
+  it("select picks by a condition: (a, b) → a < b ? a : b", () => {
+    const min = build([op.get(0), op.get(1), op.get(0), op.get(1), op.i32LtU(), op.select()])
+    expect(min(3, 5)).toBe(3)
+    expect(min(9, 2)).toBe(2)
+  })
+
+  it("i32 mul, or, xor, shl wrap like Math.imul and JavaScript's bit operators", () => {
+    const f = build([op.get(0), op.get(1), op.i32Mul(), op.get(0), op.i32Const(4), op.i32Shl(), op.i32Or(), op.get(1), op.i32Xor()])
+    for (const [a, b] of [[3, 5], [-1640531535, 123456789], [0x7fffffff, 2]]) expect(f(a, b)).toBe((Math.imul(a, b) | (a << 4)) ^ b)
+  })
+
+  it("i32 store / store16 / load: a 16-bit store writes 2 bytes, unaligned accesses work", () => {
+    const f = build([op.i32Const(1), op.get(0), op.i32Store(), op.i32Const(9), op.get(1), op.i32Store16(), op.i32Const(9), op.i32Load(), op.i32Const(1), op.i32Load(), op.i32Add()])
+    expect(f(1000, 0x12345)).toBe(1000 + 0x2345)
+  })
+
+  it("i64 xor, eqz, ctz and wrap: the index of the lowest differing bit of two 8-byte loads (100 when equal)", () => {
+    const f = build([
+      op.i32Const(0), op.get(0), op.i32Store(), op.i32Const(8), op.get(1), op.i32Store(),
+      op.i32Const(0), op.i64Load(), op.i32Const(8), op.i64Load(), op.i64Xor(), op.i64Eqz(),
+      op.if(), op.i32Const(100), op.return(), op.end(),
+      op.i32Const(0), op.i64Load(), op.i32Const(8), op.i64Load(), op.i64Xor(), op.i64Ctz(), op.i32WrapI64()
+    ])
+    expect(f(5, 5)).toBe(100)
+    expect(f(1, 3)).toBe(1)
+    expect(f(0x100, 0)).toBe(8)
+    expect(f(0, -0x80000000)).toBe(31)
+  })
 })
