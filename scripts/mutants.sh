@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # name | file | perl substitution | property tests that must catch it
 mutants=(
   "fill-skips-version-check|src/hierarchy/hierarchy.ts|s/if \(f\.epoch !== token\) \{/if (false) {/|properties/races.test.ts"
-  "invalidate-skips-l2|src/hierarchy/hierarchy.ts|s/this\.l2\.delete\(key\)\n(\s*)this\.demoting\.delete\(key\)\n(\s*)try/this.demoting.delete(key)\n\$2try/; s/if \(v2 >= 0 && v2 < version\) this\.l2\.delete\(key\)//|properties/model-based.test.ts properties/races.test.ts"
+  "invalidate-skips-l2|src/hierarchy/hierarchy.ts|s/this\.l2\.delete\(key\)\n(\s*)this\.toL2\.delete\(key\)\n(\s*)this\.demoting\.delete\(key\)\n(\s*)try/this.toL2.delete(key)\n\$2this.demoting.delete(key)\n\$3try/; s/if \(v2 >= 0 && v2 < version\) this\.l2\.delete\(key\)//|properties/model-based.test.ts properties/races.test.ts"
   "put-acks-before-durable|src/hierarchy/hierarchy.ts|s/const accepted = await this\.l3\.put\(key, stored, version\)/const accepted = true; void this.l3.put(key, stored, version)/|properties/crash.test.ts"
   "branch-read-skips-barrier|src/branches/superposition.ts|s/if \(live && \(value !== undefined [^)]*\)\) return value/if (true) return value/|properties/superposition.test.ts"
   "l3-skips-hash-check|src/tiers/l3/blob.ts|s/if \(hashBytes\(raw\) !== expected\.hash\) return \{ ok: false, reason: .BLAKE3 mismatch. \}//|properties/faults.test.ts"
@@ -28,12 +28,21 @@ for m in "${mutants[@]}"; do
   cp -r "$root/src" "$root/properties" "$root/test" "$root/package.json" "$root/tsconfig.json" "$root/vitest.config.ts" "$work/"
   ln -s "$root/node_modules" "$work/node_modules"
   ln -s "$root/../shared" "$(dirname "$work")/shared" 2>/dev/null || true
-  before=$(md5sum "$work/$file" | cut -d' ' -f1)
-  perl -0pi -e "$subst" "$work/$file"
-  after=$(md5sum "$work/$file" | cut -d' ' -f1)
+  # Each `s/…/…/` of the patch (separated by "; s/") must change the file: a half-applied patch is
+  # a weaker mutant that could survive for the wrong reason (it happened when the code it matched moved).
+  applied=1
+  rest="$subst"
+  while [[ -n "$rest" ]]; do
+    part=${rest%%; s/*}
+    [[ "$part" == "$rest" ]] && rest="" || rest="s/${rest#*; s/}"
+    before=$(md5sum "$work/$file" | cut -d' ' -f1)
+    perl -0pi -e "$part" "$work/$file"
+    after=$(md5sum "$work/$file" | cut -d' ' -f1)
+    [[ "$before" == "$after" ]] && applied=0
+  done
   ran=$((ran + 1))
-  if [[ "$before" == "$after" ]]; then
-    echo "MUTANT $name: the patch did not apply to $file (update scripts/mutants.sh)"
+  if [[ $applied -eq 0 ]]; then
+    echo "MUTANT $name: a part of the patch did not apply to $file (update scripts/mutants.sh)"
     failed=$((failed + 1))
   elif (cd "$work" && PROPS_SCALE="${MUTANT_SCALE:-1}" timeout 600 npx vitest run $tests >"$work/out.log" 2>&1); then
     echo "MUTANT $name: SURVIVED — the suite passed on a broken build"
