@@ -21,7 +21,8 @@
 import { CorruptBlock } from "./corrupt-block.js"
 import { decodeLz4Js, readLz4Header } from "./lz4-decode-js.js"
 import { maxDecodedBytes, maxEncodedBytes } from "./lz4-format.js"
-import { moduleBytes, op } from "./wasm-emit.js"
+import { copyWithOverrun, op } from "./wasm-emit.js"
+import { ensureWasmMemory, lazyWasmFunction } from "./wasm-function.js"
 
 /** Largest output decoded in WebAssembly (larger ones: TypeScript, where the copy is no longer per-sequence bound). */
 export const WASM_MAX_OUTPUT = 1 << 20
@@ -31,7 +32,6 @@ const MAX_WASM_BLOCK = maxEncodedBytes(WASM_MAX_OUTPUT)
 
 /** Spare bytes after the block and after the output, for the wild copies (at most 16 bytes long). */
 const SLACK = 16
-const PAGE = 65536
 
 // Locals: the four parameters, then the working variables.
 const S = 0 // block read position
@@ -78,13 +78,7 @@ const body: number[][] = [
   op.if(), ...lengthExtension(LIT), op.end(),
   ...failIf(op.get(LIT), op.get(END), op.get(S), op.i32Sub(), op.i32GtU()),
   ...failIf(op.get(LIT), op.get(D_END), op.get(D), op.i32Sub(), op.i32GtU()),
-  op.get(LIT), op.i32Const(16), op.i32LeU(),
-  op.if(),
-  op.get(D), op.get(S), op.i64Load(), op.i64Store(),
-  op.get(D), op.i32Const(8), op.i32Add(), op.get(S), op.i32Const(8), op.i32Add(), op.i64Load(), op.i64Store(),
-  op.else(),
-  op.get(D), op.get(S), op.get(LIT), op.memoryCopy(),
-  op.end(),
+  ...copyWithOverrun(D, S, LIT),
   op.get(S), op.get(LIT), op.i32Add(), op.set(S),
   op.get(D), op.get(LIT), op.i32Add(), op.set(D),
 
@@ -137,36 +131,12 @@ const body: number[][] = [
   op.i32Const(1) // not reached: the loop only leaves by return
 ]
 
-/** The part of the WebAssembly JS API used here (the project's `lib` has no DOM typings). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer
-  grow(pages: number): number
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object) => { readonly exports: unknown }
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
-
-interface Decoder {
-  readonly decode: (s: number, end: number, d: number, dEnd: number) => number
-  readonly memory: WasmMemory
-  bytes: Uint8Array
-}
-
-/** The instance: undefined until the first decode, null where WebAssembly is unavailable (e.g. `node --jitless`). */
-let decoder: Decoder | null | undefined
-
-function instantiate(): Decoder | null {
-  if (wasmApi === undefined) return null
-  const module = new wasmApi.Module(moduleBytes({ functionName: "decode", memoryName: "memory", params: 4, locals: 8, body }))
-  const exports = new wasmApi.Instance(module).exports as { decode: Decoder["decode"]; memory: WasmMemory }
-  return { decode: exports.decode, memory: exports.memory, bytes: new Uint8Array(exports.memory.buffer) }
-}
+/** The module's one instance (built on first use; null where WebAssembly is unavailable). */
+const decoder = lazyWasmFunction<(s: number, end: number, d: number, dEnd: number) => number>({ functionName: "decode", memoryName: "memory", params: 4, locals: 8, body })
 
 /** Whether blocks are decoded in WebAssembly in this process (false: every block goes to the TypeScript decoder). */
 export function lz4WasmAvailable(): boolean {
-  return (decoder === undefined ? (decoder = instantiate()) : decoder) !== null
+  return decoder() !== null
 }
 
 /**
@@ -178,16 +148,13 @@ export function lz4WasmAvailable(): boolean {
 function decodeInWasm(block: Uint8Array): Uint8Array | undefined {
   const { length: outLength, next } = readLz4Header(block)
   const inLength = block.length
-  if (lent || outLength > WASM_MAX_OUTPUT || inLength > MAX_WASM_BLOCK || outLength > maxDecodedBytes(inLength - next) || !lz4WasmAvailable()) return undefined
-  const w = decoder as Decoder
+  if (lent || outLength > WASM_MAX_OUTPUT || inLength > MAX_WASM_BLOCK || outLength > maxDecodedBytes(inLength - next)) return undefined
+  const w = decoder()
+  if (w === null) return undefined
   const outStart = (inLength + SLACK + 7) & ~7
-  const needed = outStart + outLength + SLACK
-  if (w.bytes.length < needed) {
-    w.memory.grow(Math.ceil((needed - w.bytes.length) / PAGE))
-    w.bytes = new Uint8Array(w.memory.buffer) // growing detaches the old buffer
-  }
+  ensureWasmMemory(w, outStart + outLength + SLACK)
   w.bytes.set(block, 0)
-  if (w.decode(next, inLength, outStart, outStart + outLength) !== 0) {
+  if (w.run(next, inLength, outStart, outStart + outLength) !== 0) {
     decodeLz4Js(block) // throws the CorruptBlock that says where and why
     throw new CorruptBlock({ codec: "lz4", offset: 0, reason: "rejected by the WebAssembly decoder only (a decoder bug)" })
   }

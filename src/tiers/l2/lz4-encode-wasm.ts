@@ -32,12 +32,12 @@
  */
 import { checkMaxAttempts, DEFAULT_LAZY, DEFAULT_MAX_ATTEMPTS, HASH_PRIME, HASH_PRIME_5, hashLogFor, Lz4BlockEncoder, writeVarint } from "./lz4-encode.js"
 import { MF_LIMIT, maxEncodedBytes } from "./lz4-format.js"
-import { moduleBytes, op } from "./wasm-emit.js"
+import { copyWithOverrun, op } from "./wasm-emit.js"
+import { ensureWasmMemory, lazyWasmFunction } from "./wasm-function.js"
 
 /** Largest input encoded in WebAssembly (larger ones: TypeScript, same output). */
 export const WASM_MAX_INPUT = 1 << 20
 
-const PAGE = 65536
 const SLACK = 16
 /** Byte addresses of the row counters and the input (see the module comment). */
 const COUNTS_BASE = 0
@@ -192,16 +192,7 @@ function lengthExtension(local: number): number[][] {
 }
 
 /** Copies LIT bytes from ANCHOR to O and advances O: two 8-byte stores up to 16 bytes, memory.copy above. */
-const copyLiterals: number[][] = [
-  op.get(LIT), op.i32Const(16), op.i32LeU(),
-  op.if(),
-  op.get(O), op.get(ANCHOR), op.i64Load(), op.i64Store(),
-  op.get(O), op.i32Const(8), op.i32Add(), op.get(ANCHOR), op.i32Const(8), op.i32Add(), op.i64Load(), op.i64Store(),
-  op.else(),
-  op.get(O), op.get(ANCHOR), op.get(LIT), op.memoryCopy(),
-  op.end(),
-  op.get(O), op.get(LIT), op.i32Add(), op.set(O)
-]
+const copyLiterals: number[][] = [...copyWithOverrun(O, ANCHOR, LIT), op.get(O), op.get(LIT), op.i32Add(), op.set(O)]
 
 /** Token (its literal nibble, match nibble from TOKEN_AT's stack value), literal length extension. */
 const literalLength: number[][] = [
@@ -261,36 +252,14 @@ const body: number[][] = ops(
   [op.get(O)]
 )
 
-/** The part of the WebAssembly JS API used here (the project's `lib` has no DOM typings). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer
-  grow(pages: number): number
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object) => { readonly exports: unknown }
-}
+type EncodeFunction = (src: number, n: number, out: number, shift: number, attempts: number, lazy: number, rows: number) => number
 
-interface Encoder {
-  readonly encode: (src: number, n: number, out: number, shift: number, attempts: number, lazy: number, rows: number) => number
-  readonly memory: WasmMemory
-  bytes: Uint8Array
-}
-
-/** The instance: undefined until the first encode, null where WebAssembly is unavailable (e.g. `node --jitless`). */
-let instance: Encoder | null | undefined
-
-function instantiate(): Encoder | null {
-  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
-  if (api === undefined) return null
-  const module = new api.Module(moduleBytes({ functionName: "encode", memoryName: "memory", params: PARAMS, locals: LOCALS, body }))
-  const exports = new api.Instance(module).exports as { encode: Encoder["encode"]; memory: WasmMemory }
-  return { encode: exports.encode, memory: exports.memory, bytes: new Uint8Array(exports.memory.buffer) }
-}
+/** The module's one instance (built on first use; null where WebAssembly is unavailable). */
+const instance = lazyWasmFunction<EncodeFunction>({ functionName: "encode", memoryName: "memory", params: PARAMS, locals: LOCALS, body })
 
 /** Whether this process encodes in WebAssembly (false: every input goes to the TypeScript encoder). */
 export function lz4EncodeWasmAvailable(): boolean {
-  return (instance === undefined ? (instance = instantiate()) : instance) !== null
+  return instance() !== null
 }
 
 /**
@@ -314,24 +283,18 @@ export class Lz4WasmEncoder {
   /** The encoded form of `src`: a fresh exact-size array. */
   encode(src: Uint8Array): Uint8Array {
     const n = src.length
-    if (n > WASM_MAX_INPUT || this.#maxAttempts > WASM_MAX_ATTEMPTS || !lz4EncodeWasmAvailable()) {
-      return (this.#fallback ??= new Lz4BlockEncoder(this.#maxAttempts, this.#lazy)).encode(src)
-    }
-    const w = instance as Encoder
+    const w = n > WASM_MAX_INPUT || this.#maxAttempts > WASM_MAX_ATTEMPTS ? null : instance()
+    if (w === null) return (this.#fallback ??= new Lz4BlockEncoder(this.#maxAttempts, this.#lazy)).encode(src)
     const hashLog = hashLogFor(n)
     const outStart = (SRC_BASE + n + SLACK + 7) & ~7
     const rows = (outStart + maxEncodedBytes(n) + SLACK + 63) & ~63
-    const needed = rows + (ROW_BYTES << hashLog)
-    if (w.bytes.length < needed) {
-      w.memory.grow(Math.ceil((needed - w.bytes.length) / PAGE))
-      w.bytes = new Uint8Array(w.memory.buffer) // growing detaches the old buffer
-    }
+    ensureWasmMemory(w, rows + (ROW_BYTES << hashLog))
     const bytes = w.bytes
     // Only the counters are cleared (the rows' old positions lie past their counters).
     if (n > MF_LIMIT) bytes.fill(0, COUNTS_BASE, COUNTS_BASE + (4 << hashLog))
     bytes.set(src, SRC_BASE)
     const headerEnd = writeVarint(bytes, outStart, n)
-    const end = w.encode(SRC_BASE, n, headerEnd, 32 - hashLog, this.#maxAttempts, this.#lazy ? 1 : 0, rows)
+    const end = w.run(SRC_BASE, n, headerEnd, 32 - hashLog, this.#maxAttempts, this.#lazy ? 1 : 0, rows)
     return bytes.slice(outStart, end)
   }
 }

@@ -115,3 +115,21 @@ export function moduleBytes(m: FunctionModule): Uint8Array {
   ]
   return Uint8Array.from(bytes)
 }
+
+/**
+ * Copies `len` bytes from address `src` to address `dst` (locals): up to 16 bytes as two 8-byte
+ * loads and stores, which may read and write up to 16 bytes past the run (the caller keeps that
+ * much slack after both), `memory.copy` above. Used for LZ4 literal runs by the decoder and the
+ * encoder.
+ */
+export function copyWithOverrun(dst: number, src: number, len: number): number[][] {
+  return [
+    op.get(len), op.i32Const(16), op.i32LeU(),
+    op.if(),
+    op.get(dst), op.get(src), op.i64Load(), op.i64Store(),
+    op.get(dst), op.i32Const(8), op.i32Add(), op.get(src), op.i32Const(8), op.i32Add(), op.i64Load(), op.i64Store(),
+    op.else(),
+    op.get(dst), op.get(src), op.get(len), op.memoryCopy(),
+    op.end()
+  ]
+}
