@@ -538,8 +538,7 @@ export class Hierarchy {
    * put/invalidate superseded it — then it is simply dropped (`evict`).
    */
   demote(from: number, key: string, value: CacheValue | undefined, bytes: Uint8Array | undefined, version: Version, size?: number): void {
-    const flight = this.flights.get(key)
-    if (flight !== undefined && flight.newestAcked > version) return this.evict(key)
+    if (this.supersededByAck(key, version)) return this.evict(key)
     const to = tierOf(nextState(from, Ev.DEMOTE))
     if (to === 2) {
       if (this.l2.versionOf(key) >= version) return this.evict(key)
@@ -577,6 +576,12 @@ export class Hierarchy {
     this.evict(key)
   }
 
+  /** A put or invalidate of the key newer than `version` has been acknowledged: a copy at `version` is stale. */
+  private supersededByAck(key: string, version: Version): boolean {
+    const flight = this.flights.get(key)
+    return flight !== undefined && flight.newestAcked > version
+  }
+
   /** Runs `flushToL2` once, in a later macrotask, for everything queued until then (close waits for it). */
   private scheduleFlushToL2(): void {
     if (this.toL2Scheduled) return
@@ -594,8 +599,7 @@ export class Hierarchy {
     if (this.closed) return this.toL2.clear()
     for (const [key, q] of this.toL2) {
       this.toL2.delete(key)
-      const flight = this.flights.get(key)
-      if ((flight !== undefined && flight.newestAcked > q.version) || this.l2.versionOf(key) >= q.version) {
+      if (this.supersededByAck(key, q.version) || this.l2.versionOf(key) >= q.version) {
         this.evict(key)
         continue
       }
