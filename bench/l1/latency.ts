@@ -7,6 +7,15 @@
  * inside a batch: those show up in max). Samples of the two caches alternate, so both see the
  * same background noise on a shared machine.
  *
+ * Each cache reads its own stretch of the access order: cache c starts c / (number of caches) of
+ * the way into it, so no batch reads keys that another cache's batch has just read. The caches share
+ * the key strings (and L1 and lru-cache the value objects): when all walked the same stretch in
+ * turn, the first to run a batch paid the CPU-cache misses for loading those keys and values, and
+ * the next ones found them warm. At 100 000 keys that was worth ~50-100 ns per get to whichever cache
+ * came first — L1, listed first, measured 0.71× lru-cache's throughput, and 1.0-1.3× with the order
+ * of the two swapped (scratch A/B runs, 2026-11-26). Each stretch advances by one batch per sample,
+ * so every cache reads the whole order equally often over a run.
+ *
  * Each cache gets its own batch loop, compiled separately (`newBatchLoop`), so its `get` call site
  * only ever sees that cache's class, as in an application holding one cache (and as the perf
  * gate's per-cache closures do). One loop shared by both caches made that site polymorphic; that
@@ -50,13 +59,15 @@ export function measureHits(
   const sums = caches.map(() => 0)
   const loops = caches.map((c) => newBatchLoop("getIfPresent" in c.cache ? "getIfPresent" : "get"))
   const { keys, order } = f
+  const stretches = Math.floor(order.length / options.batch)
+  if (stretches < caches.length) throw new Error(`access order too short: ${order.length} accesses for ${caches.length} caches of ${options.batch}-get batches`)
   let pos = 0
   let sink = 0
   for (let s = -options.warmupSamples; s < options.samples; s++) {
     for (let c = 0; c < caches.length; c++) {
       const cache = caches[c].cache
-      if (pos + options.batch > order.length) pos = 0
-      const start = pos
+      // This cache's own stretch: c / caches.length of the way into the order from the shared position.
+      const start = ((pos + Math.floor((c * stretches) / caches.length)) % stretches) * options.batch
       const t0 = process.hrtime.bigint()
       sink += loops[c](cache, keys, order, start, options.batch)
       const t1 = process.hrtime.bigint()
@@ -66,7 +77,7 @@ export function measureHits(
         sums[c] += perGet
       }
     }
-    pos += options.batch
+    pos++
   }
   if (sink === -1) console.log("unreachable")
   const out: Record<string, LatencyResult> = {}
