@@ -29,18 +29,29 @@
  * but lossily; this buffer loses nothing. The Int32Array (not Uint32) keeps the arithmetic in
  * int32: a Uint32 word above 2^31 is a double to V8.
  *
- * Saturated keys are skipped (exactly): a key whose four counters are all at 15 gains nothing from
- * an increment until the next aging, and the aging clock (`additions`) does not count such no-op
- * increments either. An owner of slot-indexed keys (L1) can pass `marks` and record its hits with
- * `incrementResident(hash, slot)`: when the drain finds that access's key saturated, it sets a flag
- * bit on the slot, and the owner's hit path skips recording while the bit is set. Under skewed or
- * steady popularity most hits are to saturated keys (98.8 % of them in bench/l1's uniform
- * fixture at 1 000 and 100 000 entries), so the count work of most hits disappears. The skip
- * stays exact because a mark is only trusted while no aging can happen before the skipped access
- * would have been counted: marks are set only by a drain that cannot reach the aging point, and
- * all are cleared as soon as the next drain might reach it (and by every aging, `clear` and a new
- * sketch). Clearing a mark is always safe (it only costs a needless increment), so the owner may
- * clear it freely (L1 does whenever it rewrites a slot's queue byte).
+ * Resident keys count their hits in place. An owner of slot-indexed keys (L1) passes its per-slot
+ * flag bytes and key hashes (`resident`); the top three bits of a slot's byte (`PENDING_BITS`) then
+ * belong to the sketch. A hit on a resident key does not touch the counters: the owner adds one to
+ * those bits (`PENDING_ONE`) and calls `reserve()`. Up to six hits wait there; the seventh counts all
+ * seven at once (`countHits`), and a key found saturated by that count (its four counters all at 15,
+ * so increments change nothing until the next aging) gets the value 7 (`SATURATED`), after which
+ * its hits are skipped outright. Under skewed or steady popularity most hits are to saturated keys
+ * (98.8 % of them in bench/l1's uniform fixture once warm), and while a key warms up its hits touch
+ * the counters once per seven instead of every time: at 100 000 entries each count is a cache miss
+ * in an 800 KB table.
+ *
+ * The pending hits change no decision: counter updates commute between two agings (each is a
+ * saturating +1), so what matters is that every read sees them and that the agings come at the
+ * same points. A resident key's own estimate is read through `residentFrequency(slot)`, which
+ * counts its pending hits first; the owner counts them too before the slot is reused
+ * (`countPending`). The aging clock is exact: every recorded access, buffered or pending, takes
+ * one unit of `room` (sampleSize minus the increments counted since the last aging) when it is
+ * recorded; an access that turns out to add nothing (saturated key, doorkeeper) gives it back
+ * when counted. When `room` reaches 0 everything recorded is counted (`settle`), and if the
+ * counted increments really reached sampleSize the counters age right then, at the access where
+ * counting each one at once would have aged them. Aging clears every saturation mark. The one
+ * difference from counting at once: a *non-resident* key whose counters are shared with a resident
+ * key's (count-min collisions) does not see that key's pending hits until they are counted.
  *
  * Optional doorkeeper (TinyLFU paper, §3.4.2): a Bloom filter that absorbs a key's first sighting,
  * so one-hit wonders never reach the counters. Off by default (it helps mostly on very large,
@@ -63,13 +74,24 @@ const BUFFER_SIZE = 64
 /** 2^-32 (exact in float64): scales `hash × blocks` down to a block index. */
 const TWO_TO_MINUS_32 = 2 ** -32
 
-/** Per-slot flags the sketch sets for saturated resident keys (see the file header). */
-export interface SaturationMarks {
-  /** One flag byte per slot (L1's queue bytes; only `bit` is ever changed). */
+/** One pending hit in a resident slot's flag byte (the byte's top three bits; see the file header). */
+export const PENDING_ONE = 32
+/** A flag byte below this has room for one more pending hit (fewer than six wait, and no mark). */
+export const PENDING_FULL = 6 * PENDING_ONE
+/** A flag byte at or above this marks a saturated key: its hits are skipped until the next aging. */
+export const SATURATED = 7 * PENDING_ONE
+/** The sketch's bits of a flag byte: pending hits 0..6, or 7 = saturated. */
+export const PENDING_BITS = 7 * PENDING_ONE
+/** `count` results. */
+const COUNT_SATURATED = 0
+const COUNT_ADDED = 1
+const COUNT_ABSORBED = 2
+
+/** The owner's per-slot arrays through which resident keys record hits (see the file header). */
+export interface ResidentSlots {
+  /** One flag byte per slot (L1's queue bytes): the sketch owns `PENDING_BITS`, the owner the rest. */
   readonly flags: Uint8Array
-  /** The bit meaning "this slot's key has all four counters at 15 until the next aging". */
-  readonly bit: number
-  /** Each slot's key hash: a mark is set only if the slot still holds the key the access was for. */
+  /** Each slot's key hash. */
   readonly hashes: Int32Array
 }
 
@@ -80,20 +102,16 @@ export interface FrequencySketchOptions {
   readonly sampleSize?: number
   /** Put a Bloom-filter doorkeeper in front of the counters (default false). */
   readonly doorkeeper?: boolean
-  /** Flags to mark saturated resident keys in (`incrementResident`); cleared by the constructor. */
-  readonly marks?: SaturationMarks
+  /** Slots whose hits are recorded in place (see the file header); their pending bits are cleared by the constructor. */
+  readonly resident?: ResidentSlots
 }
 
 export class FrequencySketch {
   private readonly table: Int32Array
   /** Hashes recorded but not yet counted: `buffer[0..pending)`, oldest first. */
   private readonly buffer = new Int32Array(BUFFER_SIZE)
-  /** The slot of each buffered access (`incrementResident`), or -1 (`increment`). */
-  private readonly bufferSlots = new Int32Array(BUFFER_SIZE)
   private pending = 0
-  private readonly marks: SaturationMarks | undefined
-  /** Some mark may be set (so clearing them has work to do). */
-  private marked = false
+  private readonly resident: ResidentSlots | undefined
   /**
    * `blocks / 2^32` (exact: a power-of-two scaling): a hash's block is `floor((hash >>> 0) × blockScale)`,
    * one multiply (see `blockOf`).
@@ -103,8 +121,12 @@ export class FrequencySketch {
   private readonly doorMask: number
   /** Increments between two agings. */
   readonly sampleSize: number
-  /** Increments since the last aging (decays with the counters, as in Caffeine). */
-  private additions = 0
+  /**
+   * `sampleSize` minus the increments counted since the last aging (which decay with the counters,
+   * as in Caffeine) minus the accesses recorded but not counted yet (buffered or pending). At 0,
+   * `settle` counts everything and ages if the counted increments reached sampleSize.
+   */
+  private room: number
   private resetCount = 0
 
   constructor(options: FrequencySketchOptions) {
@@ -114,6 +136,7 @@ export class FrequencySketch {
     this.table = new Int32Array(blocks * 4)
     this.blockScale = blocks * TWO_TO_MINUS_32
     this.sampleSize = Math.max(16, Math.floor(options.sampleSize ?? 10 * capacity))
+    this.room = this.sampleSize
     if (options.doorkeeper === true) {
       // ~8 bits per expected entry and two probes: about 5 % false positives at capacity.
       const bits = Math.max(32, nextPowerOfTwo(capacity * 8))
@@ -123,15 +146,13 @@ export class FrequencySketch {
       this.door = undefined
       this.doorMask = 0
     }
-    this.marks = options.marks
-    // Fresh counters: no key is saturated, whatever an earlier sketch marked.
-    this.marked = this.marks !== undefined
-    this.clearMarks()
+    this.resident = options.resident
+    // Fresh counters: nothing pending, no key saturated, whatever an earlier sketch left.
+    this.clearPendingBits()
   }
 
   /** How many times the counters were halved (for tests and telemetry). */
   get resets(): number {
-    if (this.pending !== 0) this.drain()
     return this.resetCount
   }
 
@@ -152,6 +173,12 @@ export class FrequencySketch {
     return min
   }
 
+  /** `frequency` of the key resident in `slot`, its pending hits included. */
+  residentFrequency(slot: number): number {
+    this.countPending(slot)
+    return this.frequency(this.resident!.hashes[slot])
+  }
+
   /**
    * Records one access (counted at the next drain, before any read can see the difference).
    * No allocation; small enough to inline into a cache's hit path.
@@ -159,65 +186,130 @@ export class FrequencySketch {
   increment(hash: number): void {
     const n = this.pending
     this.buffer[n] = hash
-    this.bufferSlots[n] = -1
     this.pending = n + 1
     if (n === BUFFER_SIZE - 1) this.drain()
+    if (--this.room <= 0) this.settle()
   }
 
   /**
-   * `increment` for a key resident in `slot` of the `marks` owner: if the drain finds the key
-   * saturated, it marks the slot, and the owner skips recording its accesses while the mark lasts.
+   * Takes the aging room for one hit the owner has just added to a resident slot's pending bits
+   * (the flag byte was below `PENDING_FULL`). Small enough to inline into a hit path.
    */
-  incrementResident(hash: number, slot: number): void {
-    const n = this.pending
-    this.buffer[n] = hash
-    this.bufferSlots[n] = slot
-    this.pending = n + 1
-    if (n === BUFFER_SIZE - 1) this.drain()
+  reserve(): void {
+    if (--this.room <= 0) this.settle()
   }
 
-  /** Counts every buffered access, oldest first, exactly as unbuffered increments would have. */
+  /**
+   * A hit on the resident key in `slot` that is counted now, with the slot's pending hits (six when
+   * the byte is at `PENDING_FULL`; none for an owner that never leaves hits pending for this slot),
+   * marking the key if it is saturated. Not for a slot already marked `SATURATED`.
+   */
+  countHits(slot: number): void {
+    this.room--
+    this.countSlot(slot, 1)
+    if (this.room <= 0) this.settle()
+  }
+
+  /** Counts the pending hits of `slot` (before its key leaves, or when its estimate is read). */
+  countPending(slot: number): void {
+    const p = this.resident!.flags[slot] & PENDING_BITS
+    if (p !== 0 && p !== SATURATED) this.countSlot(slot, 0)
+  }
+
+  /**
+   * Counts a slot's pending hits plus `extra` more (all already taken from `room`; each that adds
+   * nothing gives its unit back). Ends with the bits cleared, or at `SATURATED` if the last count
+   * found the key saturated.
+   */
+  private countSlot(slot: number, extra: number): void {
+    const { flags, hashes } = this.resident!
+    const f = flags[slot]
+    const n = ((f & PENDING_BITS) >>> 5) + extra
+    flags[slot] = f & ~PENDING_BITS
+    const hash = hashes[slot]
+    if (this.door !== undefined) {
+      // The doorkeeper may absorb the first of them: count one at a time.
+      let r = COUNT_ADDED
+      for (let i = n; i > 0; i--) {
+        r = this.count(hash)
+        if (r !== COUNT_ADDED) this.room++
+      }
+      if (r === COUNT_SATURATED) flags[slot] |= SATURATED
+      return
+    }
+    // n increments at once: the i-th adds while the key's smallest counter is below 15.
+    const before = this.addSaturating(hash, n)
+    const added = Math.min(n, 15 - before)
+    this.room += n - added
+    if (before + n >= 16) flags[slot] |= SATURATED
+  }
+
+  /**
+   * Adds n to each of the key's four counters, each capped at 15 (n increments in one pass: what
+   * `count` n times does without a doorkeeper). Returns the smallest counter before.
+   */
+  private addSaturating(hash: number, n: number): number {
+    const t = this.table
+    const block = this.blockOf(hash)
+    const h = Math.imul(hash, COUNTER_SPREAD)
+    let min = 15
+    for (let row = 0; row < 4; row++) {
+      const shift = (h >>> (18 + 3 * row)) & 28
+      const w = t[block + row]
+      const c = (w >>> shift) & 15
+      if (c < min) min = c
+      const grown = c + n < 15 ? c + n : 15
+      t[block + row] = (w + ((grown - c) << shift)) | 0
+    }
+    return min
+  }
+
+  /**
+   * Counts every recorded access, so `room` is exact, and ages the counters if the counted
+   * increments reached sampleSize: called when `room` runs out, i.e. at the access where counting
+   * each one at once would have aged them (or earlier, if some recorded accesses add nothing).
+   */
+  private settle(): void {
+    if (this.pending !== 0) this.drain()
+    this.countAllPending()
+    if (this.room <= 0) this.age()
+  }
+
+  /** Counts every buffered access, oldest first. */
   private drain(): void {
     const n = this.pending
-    // Zeroed before the loop: an aging step inside it calls reset(), which must find nothing pending.
     this.pending = 0
     const buffer = this.buffer
-    const marks = this.marks
-    // Each count adds at most 1 to `additions`: below this bound no aging can happen in this drain.
-    if (marks === undefined || this.additions + BUFFER_SIZE >= this.sampleSize) {
-      for (let i = 0; i < n; i++) this.count(buffer[i])
-    } else {
-      const slots = this.bufferSlots
-      for (let i = 0; i < n; i++) {
-        const hash = buffer[i]
-        if (this.count(hash) !== 0) continue
-        const slot = slots[i]
-        if (slot >= 0 && marks.hashes[slot] === hash) {
-          marks.flags[slot] |= marks.bit
-          this.marked = true
-        }
-      }
-    }
-    // The next drain may reach the aging point: accesses skipped from now on might have counted
-    // after it, so no mark may stand until the aging is past (drains stop marking meanwhile).
-    if (this.marked && this.additions + BUFFER_SIZE >= this.sampleSize) this.clearMarks()
+    for (let i = 0; i < n; i++) if (this.count(buffer[i]) !== COUNT_ADDED) this.room++
   }
 
-  /** Clears every saturation mark (only the mark bit). */
-  private clearMarks(): void {
-    if (!this.marked) return
-    this.marked = false
-    const { flags, bit } = this.marks!
-    const keep = ~bit & 0xff
+  /** Counts the pending hits of every resident slot. */
+  private countAllPending(): void {
+    const r = this.resident
+    if (r === undefined) return
+    const flags = r.flags
+    for (let slot = 0; slot < flags.length; slot++) {
+      const p = flags[slot] & PENDING_BITS
+      if (p !== 0 && p !== SATURATED) this.countSlot(slot, 0)
+    }
+  }
+
+  /** Clears the sketch's bits of every flag byte (pending hits are dropped, marks cleared). */
+  private clearPendingBits(): void {
+    const r = this.resident
+    if (r === undefined) return
+    const flags = r.flags
+    const keep = ~PENDING_BITS & 0xff
     for (let i = 0; i < flags.length; i++) flags[i] &= keep
   }
 
   /**
    * One access into the counters: +1 on each of the key's four counters that is below 15.
-   * Returns 0 when all four were already 15 (the key is saturated), else 1.
+   * Returns COUNT_SATURATED when all four were already 15, COUNT_ABSORBED when the doorkeeper took
+   * it (a first sighting), else COUNT_ADDED. Touches nothing else (callers keep `room`).
    */
   private count(hash: number): number {
-    if (this.door !== undefined && !this.doorAdd(hash)) return 1
+    if (this.door !== undefined && !this.doorAdd(hash)) return COUNT_ABSORBED
     const t = this.table
     const block = this.blockOf(hash)
     const h = Math.imul(hash, COUNTER_SPREAD)
@@ -242,7 +334,6 @@ export class FrequencySketch {
     inc = ((((w >>> shift) & 15) + 1) >>> 4) ^ 1
     t[block + 3] = (w + (inc << shift)) | 0
     added |= inc
-    if (added !== 0 && ++this.additions >= this.sampleSize) this.reset()
     return added
   }
 
@@ -254,9 +345,18 @@ export class FrequencySketch {
     return (((hash >>> 0) * this.blockScale) | 0) << 2
   }
 
-  /** Halves every counter (and clears the doorkeeper): the sketch's aging step. */
+  /** Ages the counters now (as when sampleSize increments are reached): see `age`. */
   reset(): void {
     if (this.pending !== 0) this.drain()
+    this.countAllPending()
+    this.age()
+  }
+
+  /**
+   * Halves every counter and clears the doorkeeper and the saturation marks: the sketch's aging
+   * step. Everything recorded must be counted already (`settle`, `reset`).
+   */
+  private age(): void {
     const t = this.table
     let odd = 0
     for (let i = 0; i < t.length; i++) {
@@ -265,24 +365,26 @@ export class FrequencySketch {
       t[i] = (w >>> 1) & HALVE_MASK
     }
     // Each odd counter lost half an increment in the halving; account for it as Caffeine does.
-    this.additions = Math.max(0, (this.additions - (odd >>> 2)) >>> 1)
+    const additions = this.sampleSize - this.room
+    this.room = this.sampleSize - Math.max(0, (additions - (odd >>> 2)) >>> 1)
     if (this.door !== undefined) this.door.fill(0)
-    this.clearMarks()
+    // Halved counters are below 15: no key is saturated any more.
+    this.clearPendingBits()
     this.resetCount++
   }
 
-  /** Forgets everything. */
+  /** Forgets everything (pending hits included). */
   clear(): void {
     this.pending = 0
-    this.clearMarks()
+    this.clearPendingBits()
     this.table.fill(0)
     if (this.door !== undefined) this.door.fill(0)
-    this.additions = 0
+    this.room = this.sampleSize
   }
 
-  /** Bytes held by the counters, the increment buffer (hashes and slots) and the doorkeeper. */
+  /** Bytes held by the counters, the increment buffer and the doorkeeper. */
   get byteLength(): number {
-    return this.table.byteLength + this.buffer.byteLength + this.bufferSlots.byteLength + (this.door?.byteLength ?? 0)
+    return this.table.byteLength + this.buffer.byteLength + (this.door?.byteLength ?? 0)
   }
 
   /** Two probes into the doorkeeper bitset. */

@@ -43,7 +43,7 @@
  */
 import type { EvictionReason, L1EvictHandler, L1Tier, TierCounters } from "../contracts.js"
 import type { Version } from "../../types.js"
-import { FrequencySketch } from "./frequency-sketch.js"
+import { FrequencySketch, PENDING_BITS, PENDING_FULL, PENDING_ONE, SATURATED } from "./frequency-sketch.js"
 import { hashKey } from "./hash-key.js"
 import { DEFAULT_CLIMBER, HillClimber, type HillClimberOptions } from "./hill-climber.js"
 import { ShadowCache } from "./shadow-cache.js"
@@ -184,18 +184,19 @@ const QUEUE_ID = 3
  */
 const REFERENCED = 8
 /**
- * Set in `queue` by the sketch when the slot's key has all four counters at 15: recording its hits
- * changes nothing until the next aging, so the hit path skips it (frequency-sketch.ts, "saturated
- * keys"; the sketch clears the marks before an aging can happen). Relinking clears it (harmless:
- * the next recorded hit sets it again).
- */
-const SATURATED = 16
-/**
  * Set in `queue` for as long as the slot holds a key of the shadow sample (from the shadows' start,
  * by `startShadows` and `insert`; relinking keeps it): the hit path tells whether to run the
- * shadows from the byte it reads anyway, without loading the key's hash.
+ * shadows from the byte it reads anyway, without loading the key's hash. A sampled key's hits go
+ * straight to the sketch (never pending), so the shadows, which read the sketch for sampled keys
+ * only, see every one of them.
  */
-const SAMPLED = 32
+const SAMPLED = 16
+/**
+ * The top three bits of `queue` (`PENDING_BITS`) belong to the sketch: hits of the slot's key not
+ * counted yet (0..6), or 7 = `SATURATED` (all four counters at 15 until the next aging: its hits
+ * are skipped). See frequency-sketch.ts. Relinking keeps them, with SAMPLED.
+ */
+const KEPT_ON_RELINK = SAMPLED | PENDING_BITS
 /** Queue id and PREFETCHED: what a hit in exact-LRU mode branches on. */
 const PLACE = QUEUE_ID | PREFETCHED
 
@@ -450,15 +451,21 @@ export class L1Cache<V> implements L1Tier<V> {
     const slot = this.index.get(key)
     if (slot === undefined) return this.recordMiss(key)
     const q = this.queue[slot]
-    // A saturated key's counters cannot grow until the next aging: nothing to record.
-    if ((q & SATURATED) === 0) this.sketch.incrementResident(this.hashes[slot], slot)
+    // Record the hit for the sketch: as one more pending hit in the byte (no hash load, no counter
+    // touched), or, with six already waiting, count all seven. A sampled key's hits are counted at
+    // once (never pending: the shadows read its estimate). A saturated key's counters cannot grow
+    // until the next aging: nothing to record.
+    if (q < PENDING_FULL && (q & SAMPLED) === 0) {
+      this.queue[slot] = q + PENDING_ONE
+      this.sketch.reserve()
+    } else if (q < SATURATED) this.sketch.countHits(slot)
     const place = q & PLACE
     if (this.clock) {
       // Mark it: the hand gives it a second chance (or its promotion) when it gets there. No
       // store when the mark is there already (a hot key): an unchanged line stays clean, which
       // measured ~6 % faster at 100 000 entries. Only an unused prefetched entry needs work now:
       // its first use.
-      if ((q & (PREFETCHED | REFERENCED)) === 0) this.queue[slot] = q | REFERENCED
+      if ((q & (PREFETCHED | REFERENCED)) === 0) this.queue[slot] |= REFERENCED
       else if ((q & PREFETCHED) !== 0) this.firstUse(slot)
     } else if (place === PROTECTED || place === WINDOW) {
       // The common hit: move to the MRU end of its own queue (nothing to do if it is there already,
@@ -803,7 +810,7 @@ export class L1Cache<V> implements L1Tier<V> {
         candidate = NONE
         continue
       }
-      if (this.admit(this.hashes[candidate], this.hashes[victim])) {
+      if (this.admit(candidate, victim)) {
         victim = this.evictVictim(victim, victimQueue)
         candidate = this.before(candidate)
       } else {
@@ -814,10 +821,10 @@ export class L1Cache<V> implements L1Tier<V> {
     }
   }
 
-  /** TinyLFU admission: the candidate must be strictly more popular than the victim. */
-  private admit(candidateHash: number, victimHash: number): boolean {
-    const victimFreq = this.sketch.frequency(victimHash)
-    const candidateFreq = this.sketch.frequency(candidateHash)
+  /** TinyLFU admission (both are resident slots): the candidate must be strictly more popular than the victim. */
+  private admit(candidate: number, victim: number): boolean {
+    const victimFreq = this.sketch.residentFrequency(victim)
+    const candidateFreq = this.sketch.residentFrequency(candidate)
     if (candidateFreq > victimFreq) return true
     if (candidateFreq >= ADMIT_JITTER_THRESHOLD) {
       // An attacker who floods the sketch to make one victim look hot cannot pin it forever:
@@ -890,6 +897,8 @@ export class L1Cache<V> implements L1Tier<V> {
 
   /** Unlinks a slot from every structure and frees it. */
   private remove(slot: number): void {
+    // Its pending hits count before the slot is reused: the key's history stays in the sketch.
+    this.sketch.countPending(slot)
     const q = this.queue[slot] & QUEUE_ID
     const bytes = this.sizeOf(slot)
     if (q === WINDOW) {
@@ -952,7 +961,9 @@ export class L1Cache<V> implements L1Tier<V> {
       for (let slot = this.first(q); slot !== NONE; slot = this.after(slot)) {
         const hash = this.hashes[slot]
         if (!this.inSample(hash)) continue
-        this.queue[slot] |= SAMPLED
+        // From now on its hits are counted at once (see SAMPLED): count the pending ones, drop a mark.
+        this.sketch.countPending(slot)
+        this.queue[slot] = (this.queue[slot] & ~PENDING_BITS) | SAMPLED
         for (const shadow of this.shadows) shadow.access(hash)
       }
     }
@@ -1066,7 +1077,7 @@ export class L1Cache<V> implements L1Tier<V> {
       capacity: this.capacity,
       sampleSize: (this.policy.sketchSampleFactor ?? DEFAULT_SKETCH_SAMPLE_FACTOR) * this.capacity,
       doorkeeper: this.policy.doorkeeper ?? false,
-      marks: { flags: this.queue, bit: SATURATED, hashes: this.hashes },
+      resident: { flags: this.queue, hashes: this.hashes },
     })
   }
 
@@ -1207,14 +1218,14 @@ export class L1Cache<V> implements L1Tier<V> {
   /** Appends at the MRU end of queue q. */
   private linkLast(q: number, slot: number): void {
     linkSlotLast(this.next, this.prev, q, slot)
-    // A new queue byte: the old one's flags go, except SAMPLED (a property of the key).
-    this.queue[slot] = q | (this.queue[slot] & SAMPLED)
+    // A new queue byte: the old one's flags go, except SAMPLED (a property of the key) and the sketch's bits.
+    this.queue[slot] = q | (this.queue[slot] & KEPT_ON_RELINK)
   }
 
   /** Prepends at the LRU end of queue q. */
   private linkFirst(q: number, slot: number): void {
     linkSlotFirst(this.next, this.prev, q, slot)
-    this.queue[slot] = q | (this.queue[slot] & SAMPLED)
+    this.queue[slot] = q | (this.queue[slot] & KEPT_ON_RELINK)
   }
 
   // ---- owners -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { FrequencySketch } from "../../../src/tiers/l1/frequency-sketch.js"
+import { FrequencySketch, PENDING_BITS, PENDING_FULL, PENDING_ONE, SATURATED } from "../../../src/tiers/l1/frequency-sketch.js"
 import { hashKey } from "../../../src/tiers/l1/hash-key.js"
 import { HillClimber, DEFAULT_CLIMBER } from "../../../src/tiers/l1/hill-climber.js"
 import { ShadowCache } from "../../../src/tiers/l1/shadow-cache.js"
@@ -31,10 +31,10 @@ describe("FrequencySketch", () => {
   })
 
   it("is sized to capacity exactly (2 words per entry, whole blocks), not to a power of two", () => {
-    // 512 B is the increment buffer (64 hashes and their 64 slots).
-    expect(new FrequencySketch({ capacity: 100_000 }).byteLength).toBe(100_000 * 8 + 512)
-    expect(new FrequencySketch({ capacity: 100_001 }).byteLength).toBe(50_001 * 16 + 512)
-    expect(new FrequencySketch({ capacity: 1 }).byteLength).toBe(16 + 512)
+    // 256 B is the increment buffer (64 hashes).
+    expect(new FrequencySketch({ capacity: 100_000 }).byteLength).toBe(100_000 * 8 + 256)
+    expect(new FrequencySketch({ capacity: 100_001 }).byteLength).toBe(50_001 * 16 + 256)
+    expect(new FrequencySketch({ capacity: 1 }).byteLength).toBe(16 + 256)
   })
 
   it("maps every hash, including the extremes, into the table (multiply-shift range reduction)", () => {
@@ -109,55 +109,92 @@ describe("FrequencySketch", () => {
     for (const k of hashes) expect(s.frequency(k)).toBe(oracle.frequency(k))
   })
 
-  it("skips saturated resident keys without changing a single read: same estimates and agings as counting every access", () => {
-    // A caller that records through incrementResident and skips slots the sketch marked (as L1's
-    // hit path does) must see exactly what counting every access shows: the marks may only stand
-    // while no aging can come before the skipped access would have been counted.
-    const SAT = 16
+  /** Records one hit of the resident key in `slot` the way L1's `get` does. Returns false if it was skipped (saturated). */
+  function residentHit(s: FrequencySketch, flags: Uint8Array, slot: number): boolean {
+    const f = flags[slot]
+    if (f < PENDING_FULL) {
+      flags[slot] = f + PENDING_ONE
+      s.reserve()
+    } else if (f < SATURATED) s.countHits(slot)
+    else return false
+    return true
+  }
+
+  it("holds resident hits pending and skips saturated keys without changing a single estimate or aging", () => {
+    // A caller recording hits in its slots' flag bytes (as L1's hit path does) must see exactly
+    // what counting every access at once shows: the same resets at the same accesses, and the same
+    // estimate for every resident key (`residentFrequency` counts that key's pending hits first).
     const run = (doorkeeper: boolean): void => {
       const keys = 48
-      const flags = new Uint8Array(keys).fill(3) // other bits of the byte must survive
+      const flags = new Uint8Array(keys).fill(3) // the owner's bits of the byte must survive
       const hashes = Int32Array.from({ length: keys }, (_, i) => hashKey(`m${i}`))
       const sampleSize = 400
-      const s = new FrequencySketch({ capacity: 64, sampleSize, doorkeeper, marks: { flags, bit: SAT, hashes } })
+      const s = new FrequencySketch({ capacity: 64, sampleSize, doorkeeper, resident: { flags, hashes } })
       const oracle = new FrequencySketch({ capacity: 64, sampleSize, doorkeeper })
       let x = 7
       let skipped = 0
+      let pendingSeen = 0
       for (let i = 0; i < 20_000; i++) {
         x = (Math.imul(x, 1103515245) + 12345) >>> 0
-        // Skewed: a few hot keys saturate between agings, the rest do not.
+        // Skewed: a few hot keys saturate between agings, the rest do not. Now and then an access
+        // of a key that is not resident (an L1 miss) goes through `increment`.
         const r = (x >>> 8) % 1000
-        const slot = r < 700 ? r % 6 : r % keys
-        if ((flags[slot] & SAT) === 0) s.incrementResident(hashes[slot], slot)
-        else skipped++
-        oracle.increment(hashes[slot])
-        oracle.frequency(hashes[slot])
-        if (i % 89 === 0) for (const h of hashes) expect(s.frequency(h)).toBe(oracle.frequency(h))
+        if (r >= 990) {
+          const h = hashKey(`other${r}`)
+          s.increment(h)
+          oracle.increment(h)
+        } else {
+          const slot = r < 700 ? r % 6 : r % keys
+          if (!residentHit(s, flags, slot)) skipped++
+          oracle.increment(hashes[slot])
+        }
+        oracle.frequency(0) // drains the oracle's buffer: counted at once
+        // Agings happen at the very same access.
+        expect(s.resets).toBe(oracle.resets)
+        if ((flags[i % keys] & PENDING_BITS) !== 0 && (flags[i % keys] & PENDING_BITS) !== SATURATED) pendingSeen++
+        if (i % 89 === 0) {
+          const slot = (i >>> 3) % keys
+          expect(s.residentFrequency(slot)).toBe(oracle.frequency(hashes[slot]))
+        }
       }
-      expect(s.resets).toBe(oracle.resets)
       expect(s.resets).toBeGreaterThan(10)
-      for (const h of hashes) expect(s.frequency(h)).toBe(oracle.frequency(h))
-      // The skip did happen (most hot-key accesses), and no other bit of the flags changed.
+      for (let slot = 0; slot < keys; slot++) expect(s.residentFrequency(slot)).toBe(oracle.frequency(hashes[slot]))
+      // Once every slot is counted, every estimate matches, collisions included.
+      for (let slot = 0; slot < keys; slot++) expect(s.frequency(hashes[slot])).toBe(oracle.frequency(hashes[slot]))
+      // Both the skip and the pending state happened, and no other bit of the flags changed.
       expect(skipped).toBeGreaterThan(5_000)
-      for (const f of flags) expect(f & ~SAT).toBe(3)
+      expect(pendingSeen).toBeGreaterThan(1_000)
+      for (const f of flags) expect(f & ~PENDING_BITS).toBe(3)
     }
     run(false)
     run(true)
   })
 
-  it("marks a slot only if it still holds the key the access was recorded for, and a new sketch clears the marks", () => {
+  it("counts a slot's pending hits when asked (before the slot is reused), and a new sketch clears pending hits and marks", () => {
     const flags = new Uint8Array(2)
     const hashes = Int32Array.from([hashKey("a"), hashKey("b")])
-    const s = new FrequencySketch({ capacity: 64, sampleSize: 1e9, marks: { flags, bit: 16, hashes } })
-    for (let i = 0; i < 15; i++) s.increment(hashes[0])
-    s.incrementResident(hashes[0], 0)
-    // Slot 1 now holds another key: an access recorded for "a" in slot 1 must not mark it.
-    s.incrementResident(hashes[0], 1)
-    expect(s.frequency(hashes[0])).toBe(15)
-    expect(flags[0]).toBe(16)
-    expect(flags[1]).toBe(0)
-    new FrequencySketch({ capacity: 64, marks: { flags, bit: 16, hashes } })
+    const s = new FrequencySketch({ capacity: 64, sampleSize: 1e9, resident: { flags, hashes } })
+    for (let i = 0; i < 3; i++) residentHit(s, flags, 0)
+    expect(flags[0]).toBe(3 * PENDING_ONE)
+    // Not counted yet: a plain read of the hash does not see them ...
+    expect(s.frequency(hashes[0])).toBe(0)
+    // ... until the owner counts them (L1 does before freeing the slot).
+    s.countPending(0)
     expect(flags[0]).toBe(0)
+    expect(s.frequency(hashes[0])).toBe(3)
+    // Seven hits with six pending count all seven; at 15 the next count marks the key saturated.
+    for (let i = 0; i < 12; i++) residentHit(s, flags, 0)
+    expect(s.residentFrequency(0)).toBe(15)
+    for (let i = 0; i < 7; i++) residentHit(s, flags, 0)
+    expect(flags[0]).toBe(SATURATED)
+    expect(residentHit(s, flags, 0)).toBe(false)
+    // An aging clears the mark.
+    s.reset()
+    expect(flags[0]).toBe(0)
+    expect(s.frequency(hashes[0])).toBe(7)
+    residentHit(s, flags, 1)
+    new FrequencySketch({ capacity: 64, resident: { flags, hashes } })
+    expect(flags[1]).toBe(0)
   })
 
   it("keeps estimates of distinct keys mostly separate (count-min over-estimates only)", () => {
