@@ -48,6 +48,8 @@ describe("resolveOptions", () => {
       maxKeyLength: DEFAULT_MAX_KEY_LENGTH,
       load: undefined,
       latencySampleEvery: DEFAULTS.latencySampleEvery,
+      // getIfPresent's own, sparser default (its clock reads cost more than its hit).
+      getIfPresentSampleEvery: 1024,
     })
   })
 
@@ -72,6 +74,8 @@ describe("resolveOptions", () => {
       maxKeyLength: 64,
       load,
       latencySampleEvery: 1,
+      // A given latencySampleEvery applies to getIfPresent too.
+      getIfPresentSampleEvery: 1,
     })
     expect(r.l2.compressor).toBe(pakoCompressor)
   })

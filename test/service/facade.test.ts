@@ -73,6 +73,32 @@ describe("createTierCache (real tiers)", () => {
     expect(err.option).toBe(option)
   })
 
+  it("times one getIfPresent in 1024 by default (the first one included), and every one when latencySampleEvery is 1", async () => {
+    const c = await cache()
+    await c.put("a", { a: 1 })
+    for (let i = 0; i < 2049; i++) expect(c.getIfPresent("a")).toEqual({ a: 1 })
+    // Calls 1, 1025 and 2049 take the checked, timed path; the rest the fast one.
+    expect(c.stats().l1.latency.count).toBe(3)
+    expect(c.stats().l1.hits).toBe(2049)
+    const every = await cache({ latencySampleEvery: 1 })
+    await every.put("a", 1)
+    for (let i = 0; i < 10; i++) every.getIfPresent("a")
+    expect(every.stats().l1.latency.count).toBe(10)
+  })
+
+  it("getIfPresent throws CacheClosed as soon as the engine's close starts, even for a key L1 still holds", async () => {
+    const c = await cache()
+    await c.put("a", { a: 1 })
+    // Warm the fast path: the closed check rides on its countdown, which close must zero.
+    for (let i = 0; i < 100; i++) c.getIfPresent("a")
+    // (The facade's close first waits for branch operations; the engine's starts at once.)
+    const closing = c.hierarchy.close()
+    expect(() => c.getIfPresent("a")).toThrow(CacheClosed)
+    expect(() => c.getIfPresent("a")).toThrow(CacheClosed)
+    await closing
+    expect(() => c.getIfPresent("a")).toThrow(CacheClosed)
+  })
+
   it("reports stats shaped like CacheStats with sampled latency", async () => {
     const c = await cache({ latencySampleEvery: 1, load: async (k) => (k === "miss" ? undefined : { k }) })
     await c.put("a", 1)
