@@ -1,0 +1,133 @@
+/**
+ * The shadow caches an L1 duels against (`shadow-cache.ts`), replayed together: all of them see
+ * exactly the same sampled requests, so they share one key → entry table (`ShadowIndex`) and one
+ * 32-bit mark word per entry (which shadows hold it, and where CLOCK has marked it referenced).
+ *
+ * Why shared: a sampled L1 hit is replayed in every shadow. Separately that was three table
+ * lookups and three calls, each setting one referenced bit, then a loop over the shadows for the
+ * lead (bench/l1's 1 000-entry fixture: ~36 ns per replay when all three hit). Shared, the common
+ * case — every shadow holds the key, CLOCK recency — is one lookup, one load and at most one
+ * store of the mark word, and one counter: hits common to all shadows are counted once
+ * (`commonHits`), only the others per shadow, and the lead (most hits of any shadow) is kept
+ * incrementally. Everything else (a miss in some shadow, exact-LRU recency) replays the shadows
+ * one by one in their order, exactly as separate shadows did, so the simulation is unchanged:
+ * same hits, same sketch reads in the same order.
+ */
+import type { FrequencySketch } from "./frequency-sketch.js"
+import { FIRST_ENTRY, holderBit, MAX_SHADOWS, referencedBit, ShadowCache } from "./shadow-cache.js"
+import { ShadowIndex } from "./shadow-index.js"
+
+export class ShadowSet {
+  /** Number of shadows. */
+  readonly count: number
+  private readonly shadows: ShadowCache[]
+  private readonly index: ShadowIndex
+  /** Per entry: bit i = shadow i holds it; bit i + 16 = its referenced mark in shadow i. */
+  private readonly marks: Int32Array
+  /** Every shadow's holder bit. */
+  private readonly allHolders: number
+  /** Every shadow's referenced bit (set together by a CLOCK hit in all shadows). */
+  private readonly allReferenced: number
+  /** Hits every shadow counted since the last `resetHits`. */
+  private commonHits = 0
+  /** Each shadow's other hits since then (its total is commonHits + otherHits[i]). */
+  private readonly otherHits: Int32Array
+  /** The largest of otherHits, so the lead needs no loop. */
+  private maxOtherHits = 0
+
+  constructor(
+    capacity: number,
+    windowShares: readonly number[],
+    /** The real cache's sketch (replaced when the real cache grows and rebuilds it). */
+    public sketch: FrequencySketch,
+    /** Model CLOCK recency in every shadow (see ShadowCache). */
+    private readonly clock = false,
+  ) {
+    const n = windowShares.length
+    if (n < 1 || n > MAX_SHADOWS) throw new RangeError(`ShadowSet: 1 to ${MAX_SHADOWS} shadows, not ${n}`)
+    this.count = n
+    // Each shadow holds at most its capacity between requests; during one request the requested
+    // key is one more entry (it may be in no shadow yet).
+    const entries = n * ShadowCache.entriesFor(capacity) + 1
+    this.index = new ShadowIndex(entries, FIRST_ENTRY)
+    this.marks = new Int32Array(FIRST_ENTRY + entries)
+    this.shadows = windowShares.map((w, i) => new ShadowCache(capacity, w, i, entries, this.marks, clock))
+    let holders = 0
+    let referenced = 0
+    for (let i = 0; i < n; i++) {
+      holders |= holderBit(i)
+      referenced |= referencedBit(i)
+    }
+    this.allHolders = holders
+    this.allReferenced = referenced
+    this.otherHits = new Int32Array(n)
+  }
+
+  /**
+   * Replays one request for the key with this hash (already recorded in the shared sketch) in every
+   * shadow. Returns the lead: the most hits any one shadow has counted since `resetHits`.
+   */
+  access(hash: number): number {
+    const entry = this.index.find(hash)
+    if (entry !== -1 && this.clock) {
+      const m = this.marks[entry]
+      if ((m & this.allHolders) === this.allHolders) {
+        // A hit in every shadow: mark it in all of them (no store when they all are already).
+        if ((m & this.allReferenced) !== this.allReferenced) this.marks[entry] = m | this.allReferenced
+        return ++this.commonHits + this.maxOtherHits
+      }
+    }
+    return this.replay(hash, entry)
+  }
+
+  /** Hits shadow i has counted since `resetHits`. */
+  hits(i: number): number {
+    return this.commonHits + this.otherHits[i]
+  }
+
+  /** Restarts every shadow's hit count. */
+  resetHits(): void {
+    this.commonHits = 0
+    this.otherHits.fill(0)
+    this.maxOtherHits = 0
+  }
+
+  /** Bytes held by the typed arrays. */
+  get byteLength(): number {
+    let n = this.index.byteLength + this.marks.byteLength + this.otherHits.byteLength
+    for (const s of this.shadows) n += s.byteLength
+    return n
+  }
+
+  /** Whether shadow i holds the key with this hash (for tests and diagnostics). */
+  holds(i: number, hash: number): boolean {
+    const entry = this.index.find(hash)
+    return entry !== -1 && (this.marks[entry] & holderBit(i)) !== 0
+  }
+
+  /** Keys held by at least one shadow. */
+  get size(): number {
+    return this.index.size
+  }
+
+  /** The general case, shadow by shadow in order: `found` is the key's entry or -1. */
+  private replay(hash: number, found: number): number {
+    const entry = found !== -1 ? found : this.index.add(hash)
+    const marks = this.marks
+    const shadows = this.shadows
+    for (let i = 0; i < shadows.length; i++) {
+      const shadow = shadows[i]
+      if ((marks[entry] & holderBit(i)) !== 0) {
+        shadow.hit(entry)
+        const other = ++this.otherHits[i]
+        if (other > this.maxOtherHits) this.maxOtherHits = other
+        continue
+      }
+      const dropped = shadow.insert(entry, hash, this.sketch)
+      // The requested entry stays live until every shadow has seen the request.
+      if (dropped !== -1 && dropped !== entry && marks[dropped] === 0) this.index.remove(dropped)
+    }
+    if (marks[entry] === 0) this.index.remove(entry)
+    return this.commonHits + this.maxOtherHits
+  }
+}
