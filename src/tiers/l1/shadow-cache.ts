@@ -111,8 +111,10 @@ export class ShadowCache {
    */
   insert(entry: number, hash: number, sketch: FrequencySketch): number {
     this.slotHash[entry] = hash
-    this.marks[entry] |= this.holder
-    this.linkLast(WINDOW, entry)
+    // Held here from now on, and not referenced (as linkLast would clear it): one store.
+    this.marks[entry] = (this.marks[entry] | this.holder) & ~this.referenced
+    linkSlotLast(this.next, this.prev, WINDOW, entry)
+    this.queue[entry] = WINDOW
     this.count++
     if (++this.windowCount <= this.windowMax) return -1
     const candidate = this.coldest(WINDOW)
