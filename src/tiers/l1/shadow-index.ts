@@ -18,9 +18,14 @@ const EMPTY = 0
 export class ShadowIndex {
   /** The hash each live entry was added with (its table cell's home is `(entryHash >>> 1) & mask`). */
   readonly entryHash: Int32Array
-  private readonly tableKey: Int32Array
-  private readonly tableEntry: Int32Array
-  private readonly tableMask: number
+  /**
+   * Cell c is table[2c] (the stored key, hash | 1; 0 when empty) and table[2c + 1] (the entry):
+   * a lookup's key and entry share a cache line, which counts on the L1 hit path, where the
+   * table is usually cold (one sampled hit in ~16 at 1 000 entries).
+   */
+  private readonly table: Int32Array
+  /** Cells − 1 (cells are a power of two). */
+  private readonly mask: number
   private readonly freeEntries: Int32Array
   private freeTop = 0
 
@@ -35,24 +40,23 @@ export class ShadowIndex {
     this.freeEntries = new Int32Array(entries)
     // Lowest id on top: ids are handed out in increasing order while nothing has been freed.
     for (let e = end - 1; e >= firstEntry; e--) this.freeEntries[this.freeTop++] = e
-    let size = 4
-    while (size < entries * 2) size *= 2
-    this.tableKey = new Int32Array(size)
-    this.tableEntry = new Int32Array(size)
-    this.tableMask = size - 1
+    let cells = 4
+    while (cells < entries * 2) cells *= 2
+    this.table = new Int32Array(cells * 2)
+    this.mask = cells - 1
   }
 
   /** The entry holding this key, or -1. */
   find(hash: number): number {
     const k = hash | 1
-    const mask = this.tableMask
-    const keys = this.tableKey
-    let i = (hash >>> 1) & mask
+    const mask = this.mask
+    const table = this.table
+    let c = (hash >>> 1) & mask
     for (;;) {
-      const t = keys[i]
-      if (t === k) return this.tableEntry[i]
+      const t = table[2 * c]
+      if (t === k) return table[2 * c + 1]
       if (t === EMPTY) return -1
-      i = (i + 1) & mask
+      c = (c + 1) & mask
     }
   }
 
@@ -61,11 +65,12 @@ export class ShadowIndex {
     if (this.freeTop === 0) throw new Error("ShadowIndex: no free entry")
     const entry = this.freeEntries[--this.freeTop]
     this.entryHash[entry] = hash
-    const mask = this.tableMask
-    let i = (hash >>> 1) & mask
-    while (this.tableKey[i] !== EMPTY) i = (i + 1) & mask
-    this.tableKey[i] = hash | 1
-    this.tableEntry[i] = entry
+    const mask = this.mask
+    const table = this.table
+    let c = (hash >>> 1) & mask
+    while (table[2 * c] !== EMPTY) c = (c + 1) & mask
+    table[2 * c] = hash | 1
+    table[2 * c + 1] = entry
     return entry
   }
 
@@ -73,26 +78,27 @@ export class ShadowIndex {
   remove(entry: number): void {
     const hash = this.entryHash[entry]
     const k = hash | 1
-    const mask = this.tableMask
+    const mask = this.mask
+    const table = this.table
     let i = (hash >>> 1) & mask
-    while (this.tableKey[i] !== k) {
-      if (this.tableKey[i] === EMPTY) throw new Error("ShadowIndex: removing an absent entry")
+    while (table[2 * i] !== k) {
+      if (table[2 * i] === EMPTY) throw new Error("ShadowIndex: removing an absent entry")
       i = (i + 1) & mask
     }
     let j = i
     for (;;) {
       j = (j + 1) & mask
-      const t = this.tableKey[j]
+      const t = table[2 * j]
       if (t === EMPTY) break
-      const home = (this.entryHash[this.tableEntry[j]] >>> 1) & mask
+      const home = (this.entryHash[table[2 * j + 1]] >>> 1) & mask
       // Move j back into the hole at i unless its home lies cyclically in (i, j].
       if (i <= j ? home <= i || home > j : home <= i && home > j) {
-        this.tableKey[i] = t
-        this.tableEntry[i] = this.tableEntry[j]
+        table[2 * i] = t
+        table[2 * i + 1] = table[2 * j + 1]
         i = j
       }
     }
-    this.tableKey[i] = EMPTY
+    table[2 * i] = EMPTY
     this.freeEntries[this.freeTop++] = entry
   }
 
@@ -103,6 +109,6 @@ export class ShadowIndex {
 
   /** Bytes held by the typed arrays. */
   get byteLength(): number {
-    return this.entryHash.byteLength + this.tableKey.byteLength + this.tableEntry.byteLength + this.freeEntries.byteLength
+    return this.entryHash.byteLength + this.table.byteLength + this.freeEntries.byteLength
   }
 }
