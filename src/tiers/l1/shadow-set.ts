@@ -5,13 +5,15 @@
  *
  * Why shared: a sampled L1 hit is replayed in every shadow. Separately that was three table
  * lookups and three calls, each setting one referenced bit, then a loop over the shadows for the
- * lead (bench/l1's 1 000-entry fixture: ~36 ns per replay when all three hit). Shared, the common
- * case — every shadow holds the key, CLOCK recency — is one lookup, one load and at most one
- * store of the mark word, and one counter: hits common to all shadows are counted once
- * (`commonHits`), only the others per shadow, and the lead (most hits of any shadow) is kept
- * incrementally. Everything else (a miss in some shadow, exact-LRU recency) replays the shadows
- * one by one in their order, exactly as separate shadows did, so the simulation is unchanged:
- * same hits, same sketch reads in the same order.
+ * lead (bench/l1's 1 000-entry fixture: ~38 ns per replay when all three hit). Shared, the common
+ * case — every shadow holds the key, CLOCK recency — is one lookup, one load and one store of the
+ * mark word, and one counter: a shadow's hits are the requests minus its misses, so only misses
+ * are counted per shadow, and the lead (most hits of any shadow) is requests − fewest misses,
+ * with the fewest kept up to date on misses (~12 ns; docs/l1-policy.md, "Shadow replay").
+ * Otherwise (a miss in some shadow, or exact-LRU recency) the holding shadows count their hit and
+ * the others take the key in, in shadow order, exactly as separate shadows did: the simulation is
+ * unchanged (same hits, same sketch reads in the same order; shadow-set.test.ts replays the old
+ * implementation beside this one).
  */
 import type { FrequencySketch } from "./frequency-sketch.js"
 import { FIRST_ENTRY, holderBit, MAX_SHADOWS, referencedBit, ShadowCache } from "./shadow-cache.js"
@@ -73,8 +75,8 @@ export class ShadowSet {
       const m = this.marks[entry]
       if ((m & this.allHolders) === this.allHolders) {
         // A hit in every shadow: mark it in all of them. Always a store: skipping it when the
-        // marks are there already was a branch the sweeps made unpredictable (bench/l1's fixture,
-        // paired: 38 → 32 ns per replayed request).
+        // marks are there already was a branch the sweeps made unpredictable (bench/l1's fixture
+        // with its ~3 % shadow misses, paired: 38 → 32 ns per sampled request).
         this.marks[entry] = m | this.allReferenced
         return ++this.requests - this.minMisses
       }
@@ -125,6 +127,7 @@ export class ShadowSet {
     const held = marks[entry] & this.allHolders
     this.requests++
     if (held !== 0) {
+      // referencedBit(i) is holderBit(i) << MAX_SHADOWS: the holders' marks in one store.
       if (this.clock) marks[entry] |= held << MAX_SHADOWS
       else for (let rest = held; rest !== 0; rest &= rest - 1) this.shadows[lowestBit(rest)].hit(entry)
     }
