@@ -46,7 +46,7 @@ import type { Version } from "../../types.js"
 import { FrequencySketch, PENDING_BITS, PENDING_FULL, PENDING_ONE, SATURATED } from "./frequency-sketch.js"
 import { hashKey } from "./hash-key.js"
 import { DEFAULT_CLIMBER, HillClimber, type HillClimberOptions } from "./hill-climber.js"
-import { ShadowCache } from "./shadow-cache.js"
+import { ShadowSet } from "./shadow-set.js"
 import { linkSlotFirst, linkSlotLast, unlinkSlot } from "./slot-links.js"
 
 /** Tuning of the admission policy. Defaults are the ones measured in bench/results/hitratio.md. */
@@ -305,7 +305,7 @@ export class L1Cache<V> implements L1Tier<V> {
   private totalBytes = 0
   private rng: number
   // Shadow duel (allocated only when adaptive and shadows are on).
-  private shadows: ShadowCache[] = []
+  private shadows: ShadowSet | undefined
   private shadowWindows: number[] = []
   private shadowsOn = false
   /**
@@ -529,7 +529,7 @@ export class L1Cache<V> implements L1Tier<V> {
       slots: this.capacity,
       slotArrayBytes,
       sketchBytes: this.sketch.byteLength,
-      shadowBytes: this.shadows.reduce((n, s) => n + s.byteLength, 0),
+      shadowBytes: this.shadows?.byteLength ?? 0,
       ownerBytes,
     }
   }
@@ -950,7 +950,8 @@ export class L1Cache<V> implements L1Tier<V> {
     while (capacity / (rate * 2) >= target && rate < MAX_SAMPLE_RATE) rate *= 2
     const sampled = capacity / rate
     const windows = this.policy.shadowWindows ?? DEFAULT_SHADOW_WINDOWS
-    this.shadows = windows.map((w) => new ShadowCache(sampled, w, this.sketch, this.clock))
+    const shadows = new ShadowSet(sampled, windows, this.sketch, this.clock)
+    this.shadows = shadows
     this.shadowWindows = windows.slice()
     this.sampleMask = (rate - 1) << 16
     this.sampleMatch = 0
@@ -964,10 +965,10 @@ export class L1Cache<V> implements L1Tier<V> {
         // From now on its hits are counted at once (see SAMPLED): count the pending ones, drop a mark.
         this.sketch.countPending(slot)
         this.queue[slot] = (this.queue[slot] & ~PENDING_BITS) | SAMPLED
-        for (const shadow of this.shadows) shadow.access(hash)
+        shadows.access(hash)
       }
     }
-    for (const shadow of this.shadows) shadow.takeHits()
+    shadows.resetHits()
     this.duelPeriod = Math.max(64, Math.round((this.policy.shadowPeriod ?? DEFAULT_SHADOW_PERIOD) * sampled))
     this.decisiveLead = (this.policy.shadowDecisiveMargin ?? DEFAULT_DECISIVE_MARGIN) * this.duelPeriod
   }
@@ -980,12 +981,7 @@ export class L1Cache<V> implements L1Tier<V> {
   /** A sampled request: replay it in every shadow; at the end of a period, hold the duel. */
   private shadowAccess(hash: number, hit: number): void {
     this.sampledHits += hit
-    const shadows = this.shadows
-    let lead = 0
-    for (let i = 0; i < shadows.length; i++) {
-      shadows[i].access(hash)
-      if (shadows[i].hits > lead) lead = shadows[i].hits
-    }
+    const lead = this.shadows!.access(hash)
     // A decisive lead ends the period early: waiting for its end only prolongs a bad setting.
     if (++this.sampledRequests >= this.duelPeriod || lead - this.sampledHits > this.decisiveLead) this.duel()
   }
@@ -1001,14 +997,16 @@ export class L1Cache<V> implements L1Tier<V> {
     this.sampledRequests = 0
     let best = -1
     let bestHits = real + (this.policy.shadowMargin ?? 0.01) * requests
-    for (let i = 0; i < this.shadows.length; i++) {
-      const hits = this.shadows[i].takeHits()
+    const shadows = this.shadows!
+    for (let i = 0; i < shadows.count; i++) {
+      const hits = shadows.hits(i)
       // Ties go to the larger window (listed first): recency is the safer default.
       if (hits > bestHits) {
         best = i
         bestHits = hits
       }
     }
+    shadows.resetHits()
     // One period can be luck; act only when the same shadow wins periods in a row ...
     const streak = best !== -1 && best === this.lastWinner ? this.winStreak + 1 : 1
     this.lastWinner = best
@@ -1124,7 +1122,7 @@ export class L1Cache<V> implements L1Tier<V> {
     const sketch = this.newSketch()
     for (let slot = FIRST_SLOT; slot < this.fresh; slot++) if (this.keyList[slot] !== undefined) sketch.increment(this.hashes[slot])
     this.sketch = sketch
-    for (const shadow of this.shadows) shadow.sketch = sketch
+    if (this.shadows !== undefined) this.shadows.sketch = sketch
     // The sample in progress keeps its length so far and runs to the new period.
     const period = this.samplePeriodFor(capacity)
     this.sampleLeft += period - this.samplePeriod

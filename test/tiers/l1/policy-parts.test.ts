@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import { FrequencySketch, PENDING_BITS, PENDING_FULL, PENDING_ONE, SATURATED } from "../../../src/tiers/l1/frequency-sketch.js"
 import { hashKey } from "../../../src/tiers/l1/hash-key.js"
 import { HillClimber, DEFAULT_CLIMBER } from "../../../src/tiers/l1/hill-climber.js"
-import { ShadowCache } from "../../../src/tiers/l1/shadow-cache.js"
+import { ShadowSet } from "../../../src/tiers/l1/shadow-set.js"
 
 describe("hashKey", () => {
   it("is deterministic, int32, and spreads similar keys", () => {
@@ -233,10 +233,23 @@ describe("HillClimber", () => {
   })
 })
 
+/** One shadow cache alone (a set of one), with the old single-shadow API. */
+function oneShadow(capacity: number, windowShare: number, sketch: FrequencySketch, clock = false) {
+  const set = new ShadowSet(capacity, [windowShare], sketch, clock)
+  return {
+    access: (h: number): void => void set.access(h),
+    takeHits: (): number => {
+      const h = set.hits(0)
+      set.resetHits()
+      return h
+    },
+  }
+}
+
 describe("ShadowCache", () => {
   it("with a 100 % window is exactly LRU", () => {
     const sketch = new FrequencySketch({ capacity: 64 })
-    const shadow = new ShadowCache(64, 1, sketch)
+    const shadow = oneShadow(64, 1, sketch)
     const lru = new Map<number, true>()
     let lruHits = 0
     let x = 7
@@ -255,8 +268,8 @@ describe("ShadowCache", () => {
 
   it("with a small window resists a scan like the real W-TinyLFU", () => {
     const sketch = new FrequencySketch({ capacity: 100 })
-    const small = new ShadowCache(100, 0.01, sketch)
-    const lru = new ShadowCache(100, 1, sketch)
+    const small = oneShadow(100, 0.01, sketch)
+    const lru = oneShadow(100, 1, sketch)
     const run = (h: number): void => {
       sketch.increment(h)
       small.access(h)
@@ -275,8 +288,8 @@ describe("ShadowCache", () => {
     // Reference CLOCK as the real L1 runs it with a full window: a miss appends unmarked, then the
     // sweep from the head clears and re-appends marked entries until it meets an unmarked one.
     const sketch = new FrequencySketch({ capacity: 64 })
-    const clock = new ShadowCache(64, 1, sketch, true)
-    const lruShadow = new ShadowCache(64, 1, sketch)
+    const clock = oneShadow(64, 1, sketch, true)
+    const lruShadow = oneShadow(64, 1, sketch)
     const order: number[] = []
     const marked = new Map<number, boolean>()
     let clockHits = 0
