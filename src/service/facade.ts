@@ -23,8 +23,8 @@ import { type AgentEndListener, CacheEvents, type L1EvictListener, type Unsubscr
 /** Options of `createTierCache`: the public options plus knobs for integration and tests. */
 export interface CreateTierCacheOptions extends TierCacheOptions {
   /**
-   * Time one read in this many (default 64; `getIfPresent`: one call in 1024, whose clock reads
-   * would cost more than its L1 hit). Given, it applies to both. 1 = every read (tests, benchmarks).
+   * Time one read in this many (default 64; `getIfPresent` is not timed by default: its clock
+   * reads would cost more than its L1 hit). Given, it applies to both. 1 = every read.
    */
   readonly latencySampleEvery?: number
   /** @internal build the tiers with this factory instead of the real ones (tests). */

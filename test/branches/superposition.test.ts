@@ -42,6 +42,30 @@ async function expectBranchError(p: Promise<unknown>, reason: RegExp): Promise<v
   expect((err as BranchError).reason).toMatch(reason)
 }
 
+describe("quiet (the public getIfPresent's shortcut)", () => {
+  it("is false from the moment a fork starts until the key's record is gone and no operation runs", async () => {
+    base.values.set("k", { a: 1 })
+    expect(sp.quiet).toBe(true)
+    const forking = sp.fork("k", 2)
+    // The fork holds the key's lock before it has read anything.
+    expect(sp.quiet).toBe(false)
+    expect(sp.involves("k")).toBe(true)
+    expect(sp.involves("other")).toBe(false)
+    await forking
+    await sp.idle()
+    expect(sp.quiet).toBe(false)
+    expect(sp.involves("k")).toBe(true)
+    await sp.collapse("k", "1")
+    await sp.idle()
+    // The collapsed record stays (its status is readable) until the key is invalidated.
+    expect(sp.quiet).toBe(false)
+    await sp.invalidate("k")
+    await sp.idle()
+    expect(sp.quiet).toBe(true)
+    expect(sp.involves("k")).toBe(false)
+  })
+})
+
 describe("fork / getBranch / putBranch", () => {
   it("forks n branches equal to the base, holding only the base snapshot", async () => {
     base.values.set("k", { a: 1 })
