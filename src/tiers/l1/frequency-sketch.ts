@@ -36,9 +36,9 @@
  * seven at once (`countHits`), and a key found saturated by that count (its four counters all at 15,
  * so increments change nothing until the next aging) gets the value 7 (`SATURATED`), after which
  * its hits are skipped outright. Under skewed or steady popularity most hits are to saturated keys
- * (98.8 % of them in bench/l1's uniform fixture once warm), and while a key warms up its hits touch
- * the counters once per seven instead of every time: at 100 000 entries each count is a cache miss
- * in an 800 KB table.
+ * (in bench/l1's uniform fixture, 94.9 % of 100 000 resident keys were marked after 40 hits each),
+ * and while a key warms up its hits touch the counters once per seven (in one pass,
+ * `addSaturating`) instead of every time.
  *
  * The pending hits change no decision: counter updates commute between two agings (each is a
  * saturating +1), so what matters is that every read sees them and that the agings come at the
