@@ -28,14 +28,15 @@
  *   (agent sessions) thus run as LRU, loops and skewed popularity as frequency-biased W-TinyLFU,
  *   mixed ones in between (bench/results/hitratio.md).
  *
- * Costs: a hit is a Map lookup, one read of the slot's queue byte (queue id and the PREFETCHED,
- * REFERENCED, SATURATED and SAMPLED flags), one write of it (the referenced bit; in exact-LRU mode
- * a relink instead, none if the entry is already its queue's MRU) and a countdown (which also
- * yields the hit count: `counters.hits` is derived, not incremented). Unless the key is marked
- * saturated (all 4 sketch counters at 15, so an increment would change nothing; see
- * frequency-sketch.ts) its hash goes to the sketch's increment buffer (counted in batches of 64,
- * same result); if the key is in the shadow sample (every key below 64 entries, 32-64 keys of the
- * cache above) the three shadows replay the hit. What each part costs, measured: docs/l1-policy.md.
+ * Costs: a hit is a Map lookup, one read of the slot's queue byte (queue id, the PREFETCHED,
+ * REFERENCED and SAMPLED flags, and the sketch's pending-hit field), at most one write of it (the
+ * referenced bit; in exact-LRU mode a relink instead, none if the entry is already its queue's MRU)
+ * and a countdown (which also yields the hit count: `counters.hits` is derived, not incremented).
+ * Unless the key is marked saturated (all 4 sketch counters at 15, so an increment would change
+ * nothing) the hit is one more pending hit in that byte, the seventh counting all seven in the
+ * sketch (frequency-sketch.ts, "resident keys"); if the key is in the shadow sample (every key below
+ * 64 entries, 32-64 keys of the cache above) the hit is counted at once and the shadows replay it.
+ * What each part costs, measured: docs/l1-policy.md.
  * The hot case is written out in `get` so the whole path fits V8's inlining budget.
  *
  * Optional features cost nothing unless configured: prefetched entries (`set(..., { prefetched })`)
