@@ -16,6 +16,8 @@ mutants=(
   "branch-read-skips-barrier|src/branches/superposition.ts|s/if \(live && \(value !== undefined [^)]*\)\) return value/if (true) return value/|properties/superposition.test.ts"
   "l3-skips-hash-check|src/tiers/l3/blob.ts|s/if \(hashBytes\(raw\) !== expected\.hash\) return \{ ok: false, reason: .BLAKE3 mismatch. \}//|properties/faults.test.ts"
   "packed-array-not-frozen|src/values/packed-reader.ts|s/return Object\.freeze\(a\)/return a/|test/values/packed.test.ts"
+  "sketch-hit-takes-no-room|src/tiers/l1/frequency-sketch.ts|s/    this\.room--\n    this\.countSlot\(slot, 1\)/    this.countSlot(slot, 1)/|test/tiers/l1/policy-parts.test.ts"
+  "close-keeps-getifpresent-fast|src/hierarchy/hierarchy.ts|s/    this\.fastGetIfPresent = false\n//|test/service/facade.test.ts"
 )
 
 only=${1:-}
