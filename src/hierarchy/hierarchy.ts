@@ -213,12 +213,12 @@ export class Hierarchy {
    * Spec: the L1-hit case of `Read`.
    */
   getIfPresent(key: string, agentId?: string): CacheValue | undefined {
-    // Hot path: a string key read without an agent view, on an open cache whose getIfPresent calls
-    // are not timed (`fastGetIfPresent`: one load, no store). Nothing else needs checking before
-    // the lookup: a key L1 holds went through full validation when it was stored, so the full key
-    // check runs only on a miss (where a bad key must still get its InvalidKey). The string check
-    // stays: any other key would reach L1's miss path (the sketch) unchecked.
-    if (this.fastGetIfPresent && agentId === undefined && typeof key === "string") {
+    // Hot path: a read without an agent view, on an open cache whose getIfPresent calls are not
+    // timed (`fastGetIfPresent`: one load, no store). Nothing else needs checking before the
+    // lookup: a key L1 holds went through full validation when it was stored, so the full key
+    // check runs only on a miss (where a bad key must still get its InvalidKey). Not even the type:
+    // L1 holds string keys only, so anything else misses, and L1's miss path ignores a non-string.
+    if (this.fastGetIfPresent && agentId === undefined) {
       const v = this.l1.get(key)
       if (v !== undefined) return copyOut(v)
       this.admit(key, undefined)

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { AgentOptions, CacheStats, PrefetchStats, TierCacheHandle } from "../api.js"
 import { CacheBranches } from "../branches/cache-branches.js"
+import type { SuperpositionManager } from "../branches/superposition.js"
 import { CacheClosed, InvalidOptions, StorageError } from "../errors.js"
 import { defaultTierFactory } from "../hierarchy/default-tiers.js"
 import { Hierarchy } from "../hierarchy/hierarchy.js"
@@ -48,7 +49,11 @@ export class TierCacheClient implements TierCacheHandle {
     readonly events: CacheEvents = new CacheEvents(),
   ) {
     this.branchLayer = new CacheBranches(hierarchy, branchOptions)
+    this.#superpositions = this.branchLayer.manager
   }
+
+  /** The superposition manager itself: `getIfPresent` reads its `quiet` with one load less. */
+  readonly #superpositions: SuperpositionManager
 
   /** The superposition layer (fork / collapse); base reads and writes of forked keys go through it. */
   readonly branchLayer: CacheBranches
@@ -74,7 +79,7 @@ export class TierCacheClient implements TierCacheHandle {
   getIfPresent(key: string): CacheValue | undefined {
     // With no superposition open (the common case) straight to the hierarchy: one call less on
     // the L1 hit path (measured ~5 ns of a ~60 ns hit at 10 000 entries).
-    return this.branchLayer.manager.quiet ? this.hierarchy.getIfPresent(key) : this.branchLayer.getIfPresent(key)
+    return this.#superpositions.quiet ? this.hierarchy.getIfPresent(key) : this.branchLayer.getIfPresent(key)
   }
 
   /** Removes `key` from every tier (durably from L3); fills in flight are dropped; a superposition of it ends. */

@@ -641,6 +641,9 @@ export class L1Cache<V> implements L1Tier<V> {
 
   /** A `get` miss: counted for the sketch (demand for a non-resident key), the climber and the shadows. */
   private recordMiss(key: string): undefined {
+    // A caller may pass an unvalidated key (the hierarchy's getIfPresent checks keys only on a
+    // miss): anything but a string is not a key, and must leave no trace in the policy.
+    if (typeof key !== "string") return undefined
     this.counters.misses++
     const hash = key === this.lastMissKey ? this.lastMissHash : hashKey(key)
     this.lastMissKey = key

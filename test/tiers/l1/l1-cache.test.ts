@@ -52,6 +52,16 @@ describe("L1Cache basics", () => {
     expect(cache.peek("k")).toBe(value)
   })
 
+  it("a get with a key that is not a string misses and leaves no trace (the hierarchy checks keys only after a miss)", () => {
+    const cache = new L1Cache<number>({ maxBytes: 1000 })
+    cache.set("5", 5, 1, 1)
+    cache.get("absent")
+    const before = { misses: cache.counters.misses, hits: cache.counters.hits }
+    for (const bad of [5, undefined, null, {}, Symbol("k")]) expect(cache.get(bad as never)).toBeUndefined()
+    expect(cache.counters.misses).toBe(before.misses)
+    expect(cache.counters.hits).toBe(before.hits)
+  })
+
   it("keeps versions above 2^31 exactly", () => {
     const cache = new L1Cache<number>({ maxBytes: 100 })
     const v = 2 ** 40 + 3
