@@ -53,8 +53,13 @@ export function filledL1(f: Fixture): L1Cache<{ readonly id: number }> {
 }
 
 export function filledLru(f: Fixture): LRUCache<string, { readonly id: number }> {
+  return filledLruFrom(f, (_, i) => f.values[i])
+}
+
+/** An lru-cache holding every fixture key, with the values `valueOf` gives (e.g. another cache's). */
+export function filledLruFrom(f: Fixture, valueOf: (key: string, i: number) => { readonly id: number }): LRUCache<string, { readonly id: number }> {
   const cache = new LRUCache<string, { readonly id: number }>({ max: f.keys.length })
-  for (let i = 0; i < f.keys.length; i++) cache.set(f.keys[i], f.values[i])
+  for (let i = 0; i < f.keys.length; i++) cache.set(f.keys[i], valueOf(f.keys[i], i))
   return cache
 }
 
