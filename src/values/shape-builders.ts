@@ -64,6 +64,11 @@ export function builderFor(signature: string): ShapeBuilder {
   return genericBuilder(keys)
 }
 
+/** Whether `builder` is the compiled builder of `signature` (which `builderFor` will return for good). */
+export function isCompiledBuilder(signature: string, builder: ShapeBuilder): boolean {
+  return compiled.get(signature) === builder
+}
+
 /** How many shapes have a compiled builder (tests and diagnostics). */
 export function compiledShapeCount(): number {
   return compiled.size
