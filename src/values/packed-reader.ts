@@ -13,7 +13,7 @@
  */
 import type { CacheValue, JsonValue } from "../types.js"
 import { FLAG_ASCII_POOL, T_ARRAY, T_FALSE, T_FLOAT, T_INT, T_JSON_STRING, T_NULL, T_OBJECT, T_STRING, T_TRUE } from "./packed-format.js"
-import { builderFor, isCompiledBuilder, type ShapeBuilder, type ValueSource } from "./shape-builders.js"
+import { builderFor, compiledSignatureOf, type ShapeBuilder, type ValueSource } from "./shape-builders.js"
 
 /** Shape positions remembered across decodes (see `PackedReader.shape`). */
 const MAX_KNOWN_SHAPES = 64
@@ -80,10 +80,10 @@ class PackedReader implements ValueSource {
       this.poolPos += n
       return this.knownBuilders[index]
     }
-    const signature = this.take(n)
-    const builder = builderFor(signature)
-    if (index < MAX_KNOWN_SHAPES && isCompiledBuilder(signature, builder)) {
-      this.knownSignatures[index] = signature
+    const builder = builderFor(this.take(n))
+    const compiledSignature = index < MAX_KNOWN_SHAPES ? compiledSignatureOf(builder) : undefined
+    if (compiledSignature !== undefined) {
+      this.knownSignatures[index] = compiledSignature // not the pool's slice, which would keep the pool alive
       this.knownBuilders[index] = builder
     }
     return builder
