@@ -37,6 +37,7 @@ const MAX_COMPILED_KEYS = 64
 const MAX_SIGHTINGS = 16_384
 
 const compiled = new Map<string, ShapeBuilder>()
+const compiledSignatures = new WeakMap<ShapeBuilder, string>()
 const seenOnce = new Set<string>()
 
 /**
@@ -54,7 +55,11 @@ export function builderFor(signature: string): ShapeBuilder {
       seenOnce.delete(signature)
       const builder = compileBuilder(keys)
       if (builder !== undefined) {
-        compiled.set(signature, builder)
+        // Kept for the process's life: a flat copy, since `signature` is usually a slice of one
+        // form's whole string pool and would keep that pool alive.
+        const key = flatCopy(signature)
+        compiled.set(key, builder)
+        compiledSignatures.set(builder, key)
         return builder
       }
     }
@@ -62,6 +67,20 @@ export function builderFor(signature: string): ShapeBuilder {
     seenOnce.add(signature)
   }
   return genericBuilder(keys)
+}
+
+/**
+ * The signature of a builder `builderFor` returned, when it is a compiled one (which `builderFor`
+ * returns for that signature for good), as a string that holds no other memory; `undefined` for
+ * a generic builder.
+ */
+export function compiledSignatureOf(builder: ShapeBuilder): string | undefined {
+  return compiledSignatures.get(builder)
+}
+
+/** A copy of `text` that is its own string (not a slice or concatenation holding a larger one). */
+function flatCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string
 }
 
 /** How many shapes have a compiled builder (tests and diagnostics). */

@@ -51,15 +51,18 @@ export const op = {
   set: (local: number) => [0x21, ...uleb(local)],
   tee: (local: number) => [0x22, ...uleb(local)],
   i32Const: (value: number) => [0x41, ...sleb(value)],
-  /** Loads and stores take (alignment exponent hint, static offset); unaligned access is allowed. */
-  i32Load: () => [0x28, 0, 0],
-  i64Load: () => [0x29, 0, 0],
-  i32Load8u: () => [0x2d, 0, 0],
-  i32Load16u: () => [0x2f, 0, 0],
-  i32Store: () => [0x36, 0, 0],
-  i32Store8: () => [0x3a, 0, 0],
-  i32Store16: () => [0x3b, 0, 0],
-  i64Store: () => [0x37, 0, 0],
+  /**
+   * Loads and stores encode (alignment exponent hint, static offset); unaligned access is
+   * allowed. `offset` is added to the address operand by the instruction itself (no `i32.add`).
+   */
+  i32Load: (offset = 0) => [0x28, 0, ...uleb(offset)],
+  i64Load: (offset = 0) => [0x29, 0, ...uleb(offset)],
+  i32Load8u: (offset = 0) => [0x2d, 0, ...uleb(offset)],
+  i32Load16u: (offset = 0) => [0x2f, 0, ...uleb(offset)],
+  i32Store: (offset = 0) => [0x36, 0, ...uleb(offset)],
+  i32Store8: (offset = 0) => [0x3a, 0, ...uleb(offset)],
+  i32Store16: (offset = 0) => [0x3b, 0, ...uleb(offset)],
+  i64Store: (offset = 0) => [0x37, 0, ...uleb(offset)],
   memoryCopy: () => [0xfc, ...uleb(10), 0, 0],
   i32Eqz: () => [0x45],
   i32Eq: () => [0x46],

@@ -44,6 +44,17 @@ describe("wasm-emit", () => {
     for (const [a, b] of [[3, 5], [-1640531535, 123456789], [0x7fffffff, 2]]) expect(f(a, b)).toBe((Math.imul(a, b) | (a << 4)) ^ b)
   })
 
+  it("loads and stores with a static offset address base + offset (the default offset 0 encodes as before)", () => {
+    expect(op.i64Load()).toEqual([0x29, 0, 0])
+    expect(op.i64Store(300)).toEqual([0x37, 0, 0xac, 0x02])
+    // Store a at 1 + 7, b at 1 + 12 (16-bit); read back through other bases: i32 at 3 + 5, u16 at 10 + 3.
+    const f = build([op.i32Const(1), op.get(0), op.i32Store(7), op.i32Const(1), op.get(1), op.i32Store16(12), op.i32Const(3), op.i32Load(5), op.i32Const(10), op.i32Load16u(3), op.i32Add()])
+    expect(f(1000, 0x12345)).toBe(1000 + 0x2345)
+    // An 8-byte move from 0 + 16 to 8 + 16, read back at 20 + 4.
+    const g = build([op.i32Const(0), op.get(0), op.i32Store(16), op.i32Const(8), op.i32Const(0), op.i64Load(16), op.i64Store(16), op.i32Const(20), op.i32Load(4)])
+    expect(g(-5, 0)).toBe(-5)
+  })
+
   it("i32 store / store16 / load: a 16-bit store writes 2 bytes, unaligned accesses work", () => {
     const f = build([op.i32Const(1), op.get(0), op.i32Store(), op.i32Const(9), op.get(1), op.i32Store16(), op.i32Const(9), op.i32Load(), op.i32Const(1), op.i32Load(), op.i32Add()])
     expect(f(1000, 0x12345)).toBe(1000 + 0x2345)
