@@ -73,6 +73,20 @@ describe("createTierCache (real tiers)", () => {
     expect(err.option).toBe(option)
   })
 
+  it("getIfPresent copies bytes that reached L1 by a fill from L3 (not only by put)", async () => {
+    const dir = freshDir()
+    const first = await cache({ dir })
+    await first.put("bin", new Uint8Array([1, 2, 3]))
+    await first.close()
+    const c = await cache({ dir })
+    await c.put("json", { a: 1 })
+    expect(c.getIfPresent("json")).toBe(c.getIfPresent("json")) // JSON: the live object
+    expect([...((await c.get("bin")) as Uint8Array)]).toEqual([1, 2, 3]) // filled from L3 into L1
+    const mine = c.getIfPresent("bin") as Uint8Array
+    mine[0] = 99
+    expect([...(c.getIfPresent("bin") as Uint8Array)]).toEqual([1, 2, 3])
+  })
+
   it("does not time getIfPresent by default, and times one in latencySampleEvery when that is given", async () => {
     const c = await cache()
     await c.put("a", { a: 1 })
