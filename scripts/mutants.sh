@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # name | file | perl substitution | property tests that must catch it
 mutants=(
   "fill-skips-version-check|src/hierarchy/hierarchy.ts|s/if \(f\.epoch !== token\) \{/if (false) {/|properties/races.test.ts"
-  "invalidate-skips-l2|src/hierarchy/hierarchy.ts|s/this\.l2\.delete\(key\)\n(\s*)this\.toL2\.delete\(key\)\n(\s*)this\.demoting\.delete\(key\)\n(\s*)try/this.toL2.delete(key)\n\$2this.demoting.delete(key)\n\$3try/; s/if \(v2 >= 0 && v2 < version\) this\.l2\.delete\(key\)//|properties/model-based.test.ts properties/races.test.ts"
+  "invalidate-skips-l2|src/hierarchy/hierarchy.ts|s/this\.l2\.delete\(key\)\n(\s*)this\.toL2\.delete\(key\)\n(\s*)this\.demoting\.delete\(key\)\n(\s*)try/this.toL2.delete(key)\n\$2this.demoting.delete(key)\n\$3try/; s/if \(v2 >= 0 && v2 < version\) this\.l2\.delete\(key\)//|test/hierarchy/demotion.test.ts properties/model-based.test.ts properties/races.test.ts"
   "put-acks-before-durable|src/hierarchy/hierarchy.ts|s/const accepted = await this\.l3\.put\(key, stored, version\)/const accepted = true; void this.l3.put(key, stored, version)/|properties/crash.test.ts"
   "branch-read-skips-barrier|src/branches/superposition.ts|s/if \(live && \(value !== undefined [^)]*\)\) return value/if (true) return value/|properties/superposition.test.ts"
   "l3-skips-hash-check|src/tiers/l3/blob.ts|s/if \(hashBytes\(raw\) !== expected\.hash\) return \{ ok: false, reason: .BLAKE3 mismatch. \}//|properties/faults.test.ts"

@@ -36,7 +36,9 @@ describe("demotion chain and invalidation", () => {
   it("invalidate removes the key from L1, L2 and L3 (durable tombstone)", async () => {
     const { h, built, disk } = await openFake({ l1Entries: 1 })
     await h.put("a", 1)
-    await h.put("b", 2) // a → L2
+    await h.put("b", 2) // a → L2 (queued, then written by the flush)
+    h.flushToL2()
+    expect(built.l2.has("a")).toBe(true)
     await h.invalidate("a")
     await h.invalidate("b")
     expect(built.l1.has("b") || built.l2.has("a") || built.l2.has("b")).toBe(false)
