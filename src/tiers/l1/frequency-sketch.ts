@@ -188,12 +188,13 @@ export class FrequencySketch {
     this.buffer[n] = hash
     this.pending = n + 1
     if (n === BUFFER_SIZE - 1) this.drain()
-    if (--this.room <= 0) this.settle()
+    this.reserve()
   }
 
   /**
-   * Takes the aging room for one hit the owner has just added to a resident slot's pending bits
-   * (the flag byte was below `PENDING_FULL`). Small enough to inline into a hit path.
+   * Takes the aging room for one recorded access: one the buffer holds, or one hit the owner has
+   * just added to a resident slot's pending bits (the flag byte was below `PENDING_FULL`). Small
+   * enough to inline into a hit path.
    */
   reserve(): void {
     if (--this.room <= 0) this.settle()
@@ -212,8 +213,7 @@ export class FrequencySketch {
 
   /** Counts the pending hits of `slot` (before its key leaves, or when its estimate is read). */
   countPending(slot: number): void {
-    const p = this.resident!.flags[slot] & PENDING_BITS
-    if (p !== 0 && p !== SATURATED) this.countSlot(slot, 0)
+    if (hasPendingHits(this.resident!.flags[slot])) this.countSlot(slot, 0)
   }
 
   /**
@@ -288,10 +288,7 @@ export class FrequencySketch {
     const r = this.resident
     if (r === undefined) return
     const flags = r.flags
-    for (let slot = 0; slot < flags.length; slot++) {
-      const p = flags[slot] & PENDING_BITS
-      if (p !== 0 && p !== SATURATED) this.countSlot(slot, 0)
-    }
+    for (let slot = 0; slot < flags.length; slot++) if (hasPendingHits(flags[slot])) this.countSlot(slot, 0)
   }
 
   /** Clears the sketch's bits of every flag byte (pending hits are dropped, marks cleared). */
@@ -405,6 +402,12 @@ export class FrequencySketch {
     d[b >>> 5] |= 1 << (b & 31)
     return false
   }
+}
+
+/** A flag byte holds hits not counted yet (1..6; not 0, and not the saturation mark). */
+function hasPendingHits(flag: number): boolean {
+  const p = flag & PENDING_BITS
+  return p !== 0 && p !== SATURATED
 }
 
 function nextPowerOfTwo(n: number): number {
