@@ -76,6 +76,19 @@ function copy16(dst: number, src: number, srcOffset: number): number[][] {
 }
 
 /**
+ * A forward byte copy from FROM to D until D reaches STOP, the match copy for offsets below 8: each
+ * byte read may be one this copy has just written, so a short offset repeats the last `off` bytes.
+ */
+const byteCopyToStop: number[][] = [
+  op.loop(),
+  op.get(D), op.get(FROM), op.i32Load8u(), op.i32Store8(),
+  op.get(D), op.i32Const(1), op.i32Add(), op.set(D),
+  op.get(FROM), op.i32Const(1), op.i32Add(), op.set(FROM),
+  op.get(D), op.get(STOP), op.i32LtU(), op.brIf(0),
+  op.end(),
+]
+
+/**
  * One sequence in the common case, decided with four comparisons: the sequence far enough from
  * both ends that no length needs its own bounds check (at most 14 literals, a match of at most 18
  * bytes, the offset bytes inside the block), and literal and match nibbles below 15 (no length
@@ -116,12 +129,7 @@ const fastSequence: number[][] = [
   op.end(),
   // Offsets 1..7: the match repeats the last `off` bytes; a forward byte copy does that.
   op.get(D), op.get(ML), op.i32Add(), op.set(STOP),
-  op.loop(),
-  op.get(D), op.get(FROM), op.i32Load8u(), op.i32Store8(),
-  op.get(D), op.i32Const(1), op.i32Add(), op.set(D),
-  op.get(FROM), op.i32Const(1), op.i32Add(), op.set(FROM),
-  op.get(D), op.get(STOP), op.i32LtU(), op.brIf(0),
-  op.end(),
+  ...byteCopyToStop,
   op.br(1), // next sequence (block, loop)
   op.end()
 ]
@@ -180,12 +188,7 @@ const body: number[][] = [
   op.end(),
   op.get(STOP), op.set(D),
   op.else(),
-  op.loop(),
-  op.get(D), op.get(FROM), op.i32Load8u(), op.i32Store8(),
-  op.get(D), op.i32Const(1), op.i32Add(), op.set(D),
-  op.get(FROM), op.i32Const(1), op.i32Add(), op.set(FROM),
-  op.get(D), op.get(STOP), op.i32LtU(), op.brIf(0),
-  op.end(),
+  ...byteCopyToStop,
   op.end(),
   op.end(),
   op.br(0), // next sequence
