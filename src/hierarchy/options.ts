@@ -66,7 +66,7 @@ export function resolveOptions(options: TierCacheOptions & { readonly latencySam
   }
   if (l3.fsync !== undefined && typeof l3.fsync !== "boolean") throw new InvalidOptions({ option: "l3.fsync", reason: "must be a boolean" })
   const maxEntryBytes = positiveInt("maxEntryBytes", o.maxEntryBytes, DEFAULT_MAX_ENTRY_BYTES)
-  const resolved: ResolvedOptions = {
+  const resolved: Omit<ResolvedOptions, "getIfPresentSampleEvery"> = {
     dir: o.dir as string | undefined,
     l1: {
       maxBytes: positiveInt("l1.maxBytes", l1.maxBytes, DEFAULTS.l1MaxBytes),
@@ -82,7 +82,7 @@ export function resolveOptions(options: TierCacheOptions & { readonly latencySam
     maxKeyLength: positiveInt("maxKeyLength", o.maxKeyLength, DEFAULT_MAX_KEY_LENGTH),
     load: o.load as Loader | undefined,
     latencySampleEvery: positiveInt("latencySampleEvery", o.latencySampleEvery, DEFAULTS.latencySampleEvery),
-    getIfPresentSampleEvery: o.latencySampleEvery === undefined ? DEFAULTS.getIfPresentSampleEvery : positiveInt("latencySampleEvery", o.latencySampleEvery, 1),
   }
-  return resolved
+  // A given latencySampleEvery (validated above) applies to getIfPresent too.
+  return { ...resolved, getIfPresentSampleEvery: o.latencySampleEvery === undefined ? DEFAULTS.getIfPresentSampleEvery : resolved.latencySampleEvery }
 }
