@@ -126,6 +126,8 @@ export class SuperpositionManager {
    * instruction on the path shows).
    */
   private isQuiet = true
+  /** Told whenever `quiet` changes (the facade's direct L1 read depends on it); one listener. */
+  onQuietChange: (() => void) | undefined = undefined
   private readonly background = new Set<Promise<void>>()
   private readonly decoded = new Map<string, DeltaBase>()
   private readonly maxBranches: number
@@ -566,7 +568,10 @@ export class SuperpositionManager {
 
   /** Recomputes `isQuiet` after `records` or `locks` changed. */
   private noteKeys(): void {
-    this.isQuiet = this.records.size === 0 && this.locks.size === 0
+    const quiet = this.records.size === 0 && this.locks.size === 0
+    if (quiet === this.isQuiet) return
+    this.isQuiet = quiet
+    this.onQuietChange?.()
   }
 
   private withLock<T>(key: string, op: () => Promise<T>): Promise<T> {

@@ -126,6 +126,14 @@ export class Hierarchy {
    */
   private l1MayHoldBytes = false
   /**
+   * L1 itself while a `getIfPresent` hit needs nothing but L1's `get` (open, untimed, no bytes
+   * value ever held: `fastGetIfPresent && !l1MayHoldBytes`), else `undefined`. The facade keeps a
+   * copy (told through `onDirectL1Change`) and reads L1 through it, skipping this class's checks.
+   */
+  private directL1Value: HierarchyL1 | undefined = undefined
+  /** Told whenever `directL1` changes (the facade's copy); one listener. */
+  onDirectL1Change: (() => void) | undefined = undefined
+  /**
    * Times `getIfPresent` calls, one in `latencySampleEvery` when that option was given; by default
    * they are not timed (options.ts): two clock reads cost ~120 ns, more than the L1 hit they time,
    * and even the sampling countdown, one store per call, measured ~5 % of a hit at 100 000 entries.
@@ -180,8 +188,26 @@ export class Hierarchy {
     this.sampler = new SampledLatency(options.latencySampleEvery)
     this.getIfPresentSampler = options.getIfPresentSampleEvery === 0 ? undefined : new SampledLatency(options.getIfPresentSampleEvery)
     this.fastGetIfPresent = this.getIfPresentSampler === undefined
+    this.noteDirectL1()
     // Versions continue above everything L3 recovered, so a new put always supersedes old data.
     this.nextVersion = Math.max(0, tiers.l3.maxVersion) + 1
+  }
+
+  /**
+   * L1, while a caller with no agent may serve a `getIfPresent` hit from L1's `get` alone (the
+   * value as L1 holds it); `undefined` while a hit needs this class's checks or copy. A miss must
+   * still go to {@link getIfPresentMissed}. Watch it with `onDirectL1Change`.
+   */
+  get directL1(): HierarchyL1 | undefined {
+    return this.directL1Value
+  }
+
+  /** Recomputes `directL1` after `fastGetIfPresent` or `l1MayHoldBytes` changed; tells the listener. */
+  private noteDirectL1(): void {
+    const next = this.fastGetIfPresent && !this.l1MayHoldBytes ? this.l1 : undefined
+    if (next === this.directL1Value) return
+    this.directL1Value = next
+    this.onDirectL1Change?.()
   }
 
   get isClosed(): boolean {
@@ -231,6 +257,15 @@ export class Hierarchy {
       return undefined
     }
     return this.checkedGetIfPresent(key, agentId)
+  }
+
+  /**
+   * The rest of a `getIfPresent` (no agent) whose L1 lookup, through `directL1`, missed: the key
+   * checks a hit skips (a bad key gets its InvalidKey, a closed cache CacheClosed). `undefined`.
+   */
+  getIfPresentMissed(key: string): undefined {
+    this.admit(key, undefined)
+    return undefined
   }
 
   /**
@@ -421,7 +456,10 @@ export class Hierarchy {
   private installL1(key: string, value: CacheValue, size: number, version: Version, prefetched: boolean): boolean {
     if (this.l1.versionOf(key) >= version) return this.l1.versionOf(key) === version
     this.agents.noteStored(key)
-    if (ArrayBuffer.isView(value)) this.l1MayHoldBytes = true
+    if (ArrayBuffer.isView(value) && !this.l1MayHoldBytes) {
+      this.l1MayHoldBytes = true
+      this.noteDirectL1()
+    }
     return this.l1.set(key, value, size, version, prefetched ? AS_PREFETCHED : undefined)
   }
 
@@ -679,6 +717,7 @@ export class Hierarchy {
     if (this.closed) return
     this.closed = true
     this.fastGetIfPresent = false
+    this.noteDirectL1()
     while (this.pending.size > 0) await Promise.allSettled([...this.pending])
     await this.l3.close()
     this.l1.clear()

@@ -50,10 +50,22 @@ export class TierCacheClient implements TierCacheHandle {
   ) {
     this.branchLayer = new CacheBranches(hierarchy, branchOptions)
     this.#superpositions = this.branchLayer.manager
+    const noteDirectL1 = (): void => {
+      this.#directL1 = this.#superpositions.quiet ? hierarchy.directL1 : undefined
+    }
+    hierarchy.onDirectL1Change = noteDirectL1
+    this.#superpositions.onQuietChange = noteDirectL1
+    noteDirectL1()
   }
 
   /** The superposition manager itself: `getIfPresent` reads its `quiet` with one load less. */
   readonly #superpositions: SuperpositionManager
+  /**
+   * L1, while a `getIfPresent` hit is L1's `get` and nothing else: the hierarchy's `directL1`
+   * (open, untimed, no bytes held) with no superposition open; else `undefined`. Kept by the two
+   * change listeners the constructor installs, so a hit reads one field before L1.
+   */
+  #directL1: Hierarchy["l1"] | undefined = undefined
 
   /** The superposition layer (fork / collapse); base reads and writes of forked keys go through it. */
   readonly branchLayer: CacheBranches
@@ -77,8 +89,14 @@ export class TierCacheClient implements TierCacheHandle {
    * `CacheClosed` synchronously.
    */
   getIfPresent(key: string): CacheValue | undefined {
-    // With no superposition open (the common case) straight to the hierarchy: one call less on
-    // the L1 hit path (measured ~5 ns of a ~60 ns hit at 10 000 entries).
+    // The common case, straight to L1 (see #directL1): one field load and L1's get; only a miss
+    // goes on to the hierarchy for the key checks a hit skips.
+    const l1 = this.#directL1
+    if (l1 !== undefined) {
+      const v = l1.get(key)
+      return v !== undefined ? v : this.hierarchy.getIfPresentMissed(key)
+    }
+    // With no superposition open straight to the hierarchy: one call less.
     return this.#superpositions.quiet ? this.hierarchy.getIfPresent(key) : this.branchLayer.getIfPresent(key)
   }
 

@@ -46,6 +46,35 @@ describe("branches through the real cache", () => {
     expect(heldAnywhere(cache, blobKeys)).toEqual([])
   })
 
+  it("getIfPresent never shows a collapse's winner before the collapse resolves, though L1 holds it first", async () => {
+    cache = await createTierCache({ l1: { maxBytes: 1 << 20 }, l2: { maxBytes: 1 << 20 }, l3: { maxBytes: 1 << 24, fsync: false } })
+    const c = cache
+    await c.put("plan", doc("root"))
+    for (let i = 0; i < 100; i++) c.getIfPresent("plan") // getIfPresent warmed up (JIT) before the superposition
+    await c.fork("plan", ["a", "b"])
+    await c.putBranch("plan", "a", doc("A"))
+    // Hold the collapse just after its base write: the window in which L1 holds the winner but
+    // the collapse has not resolved.
+    let openWindow!: () => void
+    const inWindow = new Promise<void>((r) => (openWindow = r))
+    let closeWindow!: () => void
+    const held = new Promise<void>((r) => (closeWindow = r))
+    const put = c.hierarchy.put.bind(c.hierarchy)
+    c.hierarchy.put = async (...args: Parameters<typeof put>) => {
+      await put(...args)
+      openWindow()
+      await held
+    }
+    const collapsing = c.collapse("plan", "a")
+    await inWindow
+    expect((c.hierarchy.l1.peek("plan") as { tag?: string } | undefined)?.tag).toBe("A")
+    expect(c.getIfPresent("plan")).toEqual(doc("root"))
+    expect(c.agent("a1").getIfPresent("plan")).toEqual(doc("root"))
+    closeWindow()
+    await collapsing
+    expect(c.getIfPresent("plan")).toEqual(doc("A"))
+  })
+
   it("rejects misuse with BranchError and changes nothing", async () => {
     cache = await createTierCache({ branches: { maxBranches: 2 } })
     await cache.put("k", { a: 1 })

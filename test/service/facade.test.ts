@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterEach, describe, expect, it } from "vitest"
-import { AccessDenied, CacheClosed, createTierCache, InvalidOptions, type TierCacheClient } from "../../src/index.js"
+import { afterEach, describe, expect, it, vi } from "vitest"
+import { AccessDenied, CacheClosed, createTierCache, InvalidKey, InvalidOptions, type TierCacheClient } from "../../src/index.js"
 
 const open: TierCacheClient[] = []
 const dirs: string[] = []
@@ -85,6 +85,44 @@ describe("createTierCache (real tiers)", () => {
     const mine = c.getIfPresent("bin") as Uint8Array
     mine[0] = 99
     expect([...(c.getIfPresent("bin") as Uint8Array)]).toEqual([1, 2, 3])
+  })
+
+  it("getIfPresent reads L1 directly only while a hit needs nothing else; a direct miss still checks the key", async () => {
+    const c = await cache()
+    await c.put("a", { a: 1 })
+    const l1 = c.hierarchy.l1
+    expect(c.hierarchy.directL1).toBe(l1)
+    // A miss on the direct read still gets the key checks a hit skips, and leaves L1 alone.
+    expect(() => c.getIfPresent("")).toThrow(InvalidKey)
+    expect(() => c.getIfPresent(7 as never)).toThrow(InvalidKey)
+    expect(c.getIfPresent("absent")).toBeUndefined()
+    // While a branch operation runs, reads take the branch layer's route (which asks the hierarchy).
+    const read = c.hierarchy.read.bind(c.hierarchy)
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    c.hierarchy.read = async (...args: Parameters<typeof read>) => {
+      await gate
+      return read(...args)
+    }
+    const viaHierarchy = vi.spyOn(c.hierarchy, "getIfPresent")
+    const forking = c.fork("a", 2)
+    expect(c.getIfPresent("a")).toEqual({ a: 1 })
+    expect(viaHierarchy).toHaveBeenCalledTimes(1)
+    release()
+    await forking
+    // The fork stored its base as bytes: from now on every hit takes the checked path (the copy rule).
+    expect(c.hierarchy.directL1).toBeUndefined()
+    expect(c.getIfPresent("a")).toEqual({ a: 1 })
+    expect(viaHierarchy).toHaveBeenCalledTimes(2)
+  })
+
+  it("getIfPresent has no direct L1 read when its calls are timed, nor after close", async () => {
+    const timed = await cache({ latencySampleEvery: 4 })
+    expect(timed.hierarchy.directL1).toBeUndefined()
+    const c = await cache()
+    expect(c.hierarchy.directL1).toBe(c.hierarchy.l1)
+    await c.close()
+    expect(c.hierarchy.directL1).toBeUndefined()
   })
 
   it("does not time getIfPresent by default, and times one in latencySampleEvery when that is given", async () => {
