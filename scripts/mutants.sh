@@ -18,7 +18,7 @@ mutants=(
   "packed-array-not-frozen|src/values/packed-reader.ts|s/return Object\.freeze\(a\)/return a/|test/values/packed.test.ts"
   "sketch-hit-takes-no-room|src/tiers/l1/frequency-sketch.ts|s/    this\.room--\n    this\.countSlot\(slot, 1\)/    this.countSlot(slot, 1)/|test/tiers/l1/policy-parts.test.ts"
   "close-keeps-getifpresent-fast|src/hierarchy/hierarchy.ts|s/    this\.fastGetIfPresent = false\n//|test/service/facade.test.ts"
-  "direct-read-ignores-superpositions|src/service/facade.ts|s/this\.#directL1 = this\.#superpositions\.quiet \? hierarchy\.directL1 : undefined/this.#directL1 = hierarchy.directL1/|test/service/facade.test.ts"
+  "direct-read-ignores-collapse-window|src/service/facade.ts|s/const l1 = this\.#superpositions\.noCollapseWindow \? hierarchy\.directL1 : undefined/const l1 = hierarchy.directL1/|test/branches/cache-integration.test.ts"
 )
 
 only=${1:-}

@@ -120,14 +120,19 @@ export class SuperpositionManager {
   private readonly records = new Map<string, KeyRecord>()
   private readonly locks = new Map<string, Promise<unknown>>()
   /**
-   * `records` and `locks` are both empty (kept by `noteKeys` after every change to either): the
-   * public `getIfPresent` reads this on every call, and one field is fewer instructions than two
-   * Map sizes (at 100 000 entries, where consecutive hits overlap their cache misses, every
-   * instruction on the path shows).
+   * `records` and `locks` are both empty (kept by `noteKeys` after every change to either): read on
+   * the public `getIfPresent`'s path when its direct L1 read is off, and one field is fewer
+   * instructions than two Map sizes.
    */
   private isQuiet = true
-  /** Told whenever `quiet` changes (the facade's direct L1 read depends on it); one listener. */
-  onQuietChange: (() => void) | undefined = undefined
+  /**
+   * Collapses between installing their winner in the base and their switch (`KeyRecord.collapsing`
+   * set). Only while one is open can a synchronous read of some key (`peek`) differ from the
+   * base's: the facade's direct L1 read depends on it.
+   */
+  private collapseWindows = 0
+  /** Told whenever `noCollapseWindow` changes; one listener. */
+  onCollapseWindowChange: (() => void) | undefined = undefined
   private readonly background = new Set<Promise<void>>()
   private readonly decoded = new Map<string, DeltaBase>()
   private readonly maxBranches: number
@@ -269,11 +274,11 @@ export class SuperpositionManager {
     if (value === undefined) {
       throw new BranchError({ key, branch: winner, reason: "the winner's data was evicted from every tier; nothing changed" })
     }
-    record.collapsing = { preBase: await this.base.read(key) }
+    this.openCollapseWindow(record, await this.base.read(key))
     try {
       await this.base.write(key, value)
     } catch (error) {
-      record.collapsing = undefined
+      this.closeCollapseWindow(record)
       throw error
     }
     // The switch: one synchronous step, so no reader sees half of it.
@@ -291,6 +296,7 @@ export class SuperpositionManager {
       live: 0,
       winner,
     })
+    this.closeCollapseWindow(record)
     this.noteKeys()
     resolve()
     for (const [id, b] of record.branches) if (b.delta !== undefined) this.gcSibling(key, id, b.delta)
@@ -371,6 +377,26 @@ export class SuperpositionManager {
   /** No superposition open and no branch operation running: every key's reads go straight to the base. */
   get quiet(): boolean {
     return this.isQuiet
+  }
+
+  /**
+   * No collapse is between installing its winner and its switch: `peek(key)` is the base's
+   * `peek(key)` for every key (superposed or not).
+   */
+  get noCollapseWindow(): boolean {
+    return this.collapseWindows === 0
+  }
+
+  /** A collapse's winner is about to be written to the base: reads answer `preBase` until the switch. */
+  private openCollapseWindow(record: KeyRecord, preBase: CacheValue | undefined): void {
+    record.collapsing = { preBase }
+    if (this.collapseWindows++ === 0) this.onCollapseWindowChange?.()
+  }
+
+  /** The collapse switched (or its write failed): its window is closed. */
+  private closeCollapseWindow(record: KeyRecord): void {
+    record.collapsing = undefined
+    if (--this.collapseWindows === 0) this.onCollapseWindowChange?.()
   }
 
   /**
@@ -568,10 +594,7 @@ export class SuperpositionManager {
 
   /** Recomputes `isQuiet` after `records` or `locks` changed. */
   private noteKeys(): void {
-    const quiet = this.records.size === 0 && this.locks.size === 0
-    if (quiet === this.isQuiet) return
-    this.isQuiet = quiet
-    this.onQuietChange?.()
+    this.isQuiet = this.records.size === 0 && this.locks.size === 0
   }
 
   private withLock<T>(key: string, op: () => Promise<T>): Promise<T> {

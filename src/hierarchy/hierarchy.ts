@@ -24,6 +24,7 @@ import type { CacheValue, Loader, Version } from "../types.js"
 import { checkKey } from "../values/key.js"
 import { deserializeValue, serializeValue } from "../values/serialize.js"
 import { AgentRegistry } from "./agents.js"
+import { copyOut } from "./copy-out.js"
 import { type FillResult, type KeyFlight, KeyFlights } from "./key-flights.js"
 import type { ResolvedOptions } from "./options.js"
 import type { AccessObserver, HierarchyL1, HierarchyL3, HierarchyTiers, ServedBy, TierFactory, TierSinks } from "./types.js"
@@ -54,16 +55,6 @@ export interface HierarchyCounters {
   prefetchesStarted: number
   prefetchesInstalled: number
   prefetchesUsed: number
-}
-
-/**
- * The bytes-value rule: L1 keeps a private copy, readers get their own copy (bytes cannot be frozen).
- * `ArrayBuffer.isView` rather than `instanceof Uint8Array` (L1 holds no other views): V8 compiles it
- * to one type check, where `instanceof` walks the prototype chain on every hit (measured ~7 ns of
- * the public `getIfPresent`).
- */
-function copyOut(v: CacheValue): CacheValue {
-  return ArrayBuffer.isView(v) ? (v as Uint8Array).slice() : v
 }
 
 /** An L1 victim queued for L2 (see `Hierarchy.toL2`): the live value, its stored size (if known) and version. */
@@ -126,12 +117,13 @@ export class Hierarchy {
    */
   private l1MayHoldBytes = false
   /**
-   * L1 itself while a `getIfPresent` hit needs nothing but L1's `get` (open, untimed, no bytes
-   * value ever held: `fastGetIfPresent && !l1MayHoldBytes`), else `undefined`. The facade keeps a
-   * copy (told through `onDirectL1Change`) and reads L1 through it, skipping this class's checks.
+   * L1 itself while a `getIfPresent` hit needs nothing but L1's `get` and the bytes copy rule (the
+   * cache is open and its `getIfPresent` calls are untimed: `fastGetIfPresent`), else `undefined`.
+   * The facade keeps a copy (told through `onDirectL1Change`) and reads L1 through it, skipping
+   * this class's checks.
    */
   private directL1Value: HierarchyL1 | undefined = undefined
-  /** Told whenever `directL1` changes (the facade's copy); one listener. */
+  /** Told whenever `directL1` or `copiesBytes` changes (the facade's copies); one listener. */
   onDirectL1Change: (() => void) | undefined = undefined
   /**
    * Times `getIfPresent` calls, one in `latencySampleEvery` when that option was given; by default
@@ -195,18 +187,25 @@ export class Hierarchy {
 
   /**
    * L1, while a caller with no agent may serve a `getIfPresent` hit from L1's `get` alone (the
-   * value as L1 holds it); `undefined` while a hit needs this class's checks or copy. A miss must
-   * still go to {@link getIfPresentMissed}. Watch it with `onDirectL1Change`.
+   * value as L1 holds it, through `copyOut` when {@link copiesBytes}); `undefined` while a hit
+   * needs this class's checks. A miss must still go to {@link getIfPresentMissed}. Watch it, and
+   * `copiesBytes`, with `onDirectL1Change`.
    */
   get directL1(): HierarchyL1 | undefined {
     return this.directL1Value
   }
 
+  /**
+   * L1 has held a bytes value: a hit's value must go through `copyOut` (until then none is bytes,
+   * and the check, a load of the value's header, can be skipped). Never goes back to false.
+   */
+  get copiesBytes(): boolean {
+    return this.l1MayHoldBytes
+  }
+
   /** Recomputes `directL1` after `fastGetIfPresent` or `l1MayHoldBytes` changed; tells the listener. */
   private noteDirectL1(): void {
-    const next = this.fastGetIfPresent && !this.l1MayHoldBytes ? this.l1 : undefined
-    if (next === this.directL1Value) return
-    this.directL1Value = next
+    this.directL1Value = this.fastGetIfPresent ? this.l1 : undefined
     this.onDirectL1Change?.()
   }
 

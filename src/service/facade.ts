@@ -13,6 +13,7 @@ import { CacheBranches } from "../branches/cache-branches.js"
 import type { SuperpositionManager } from "../branches/superposition.js"
 import { CacheClosed, InvalidOptions, StorageError } from "../errors.js"
 import { defaultTierFactory } from "../hierarchy/default-tiers.js"
+import { copyOut } from "../hierarchy/copy-out.js"
 import { Hierarchy } from "../hierarchy/hierarchy.js"
 import { resolveOptions } from "../hierarchy/options.js"
 import type { AccessObserver, TierFactory, TierSinks } from "../hierarchy/types.js"
@@ -51,10 +52,13 @@ export class TierCacheClient implements TierCacheHandle {
     this.branchLayer = new CacheBranches(hierarchy, branchOptions)
     this.#superpositions = this.branchLayer.manager
     const noteDirectL1 = (): void => {
-      this.#directL1 = this.#superpositions.quiet ? hierarchy.directL1 : undefined
+      const l1 = this.#superpositions.noCollapseWindow ? hierarchy.directL1 : undefined
+      const copying = hierarchy.copiesBytes
+      this.#directL1 = copying ? undefined : l1
+      this.#directCopyingL1 = copying ? l1 : undefined
     }
     hierarchy.onDirectL1Change = noteDirectL1
-    this.#superpositions.onQuietChange = noteDirectL1
+    this.#superpositions.onCollapseWindowChange = noteDirectL1
     noteDirectL1()
   }
 
@@ -62,10 +66,17 @@ export class TierCacheClient implements TierCacheHandle {
   readonly #superpositions: SuperpositionManager
   /**
    * L1, while a `getIfPresent` hit is L1's `get` and nothing else: the hierarchy's `directL1`
-   * (open, untimed, no bytes held) with no superposition open; else `undefined`. Kept by the two
-   * change listeners the constructor installs, so a hit reads one field before L1.
+   * (open, untimed) while no collapse is in its window (docs/branches.md: the only time a read of
+   * a key is not its base's) and no bytes value was ever held;
+   * else `undefined`. Kept by the two change listeners the constructor installs, so a hit reads
+   * one field before L1.
    */
   #directL1: Hierarchy["l1"] | undefined = undefined
+  /**
+   * The same L1 once L1 has held a bytes value (`#directL1` is then `undefined`): a hit is L1's
+   * `get` and the bytes copy rule. Two fields rather than a flag, so the JSON-only case reads one.
+   */
+  #directCopyingL1: Hierarchy["l1"] | undefined = undefined
 
   /** The superposition layer (fork / collapse); base reads and writes of forked keys go through it. */
   readonly branchLayer: CacheBranches
@@ -95,6 +106,11 @@ export class TierCacheClient implements TierCacheHandle {
     if (l1 !== undefined) {
       const v = l1.get(key)
       return v !== undefined ? v : this.hierarchy.getIfPresentMissed(key)
+    }
+    const copying = this.#directCopyingL1
+    if (copying !== undefined) {
+      const v = copying.get(key)
+      return v !== undefined ? copyOut(v) : this.hierarchy.getIfPresentMissed(key)
     }
     // With no superposition open straight to the hierarchy: one call less.
     return this.#superpositions.quiet ? this.hierarchy.getIfPresent(key) : this.branchLayer.getIfPresent(key)

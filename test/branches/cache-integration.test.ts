@@ -50,7 +50,7 @@ describe("branches through the real cache", () => {
     cache = await createTierCache({ l1: { maxBytes: 1 << 20 }, l2: { maxBytes: 1 << 20 }, l3: { maxBytes: 1 << 24, fsync: false } })
     const c = cache
     await c.put("plan", doc("root"))
-    for (let i = 0; i < 100; i++) c.getIfPresent("plan") // getIfPresent warmed up (JIT) before the superposition
+    for (let i = 0; i < 100; i++) c.getIfPresent("plan") // the direct L1 read, warmed up
     await c.fork("plan", ["a", "b"])
     await c.putBranch("plan", "a", doc("A"))
     // Hold the collapse just after its base write: the window in which L1 holds the winner but

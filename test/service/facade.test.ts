@@ -87,33 +87,27 @@ describe("createTierCache (real tiers)", () => {
     expect([...(c.getIfPresent("bin") as Uint8Array)]).toEqual([1, 2, 3])
   })
 
-  it("getIfPresent reads L1 directly only while a hit needs nothing else; a direct miss still checks the key", async () => {
+  it("getIfPresent reads L1 directly, through the copy rule once bytes were held; a direct miss still checks the key", async () => {
     const c = await cache()
     await c.put("a", { a: 1 })
-    const l1 = c.hierarchy.l1
-    expect(c.hierarchy.directL1).toBe(l1)
-    // A miss on the direct read still gets the key checks a hit skips, and leaves L1 alone.
+    expect(c.hierarchy.directL1).toBe(c.hierarchy.l1)
+    expect(c.hierarchy.copiesBytes).toBe(false)
+    const viaHierarchy = vi.spyOn(c.hierarchy, "getIfPresent")
+    expect(c.getIfPresent("a")).toBe(c.getIfPresent("a")) // the live object
+    // A miss on the direct read still gets the key checks a hit skips.
     expect(() => c.getIfPresent("")).toThrow(InvalidKey)
     expect(() => c.getIfPresent(7 as never)).toThrow(InvalidKey)
     expect(c.getIfPresent("absent")).toBeUndefined()
-    // While a branch operation runs, reads take the branch layer's route (which asks the hierarchy).
-    const read = c.hierarchy.read.bind(c.hierarchy)
-    let release!: () => void
-    const gate = new Promise<void>((r) => (release = r))
-    c.hierarchy.read = async (...args: Parameters<typeof read>) => {
-      await gate
-      return read(...args)
-    }
-    const viaHierarchy = vi.spyOn(c.hierarchy, "getIfPresent")
-    const forking = c.fork("a", 2)
-    expect(c.getIfPresent("a")).toEqual({ a: 1 })
-    expect(viaHierarchy).toHaveBeenCalledTimes(1)
-    release()
-    await forking
-    // The fork stored its base as bytes: from now on every hit takes the checked path (the copy rule).
-    expect(c.hierarchy.directL1).toBeUndefined()
-    expect(c.getIfPresent("a")).toEqual({ a: 1 })
-    expect(viaHierarchy).toHaveBeenCalledTimes(2)
+    // A superposition (the fork stores its base as bytes) and a finished collapse leave reads direct.
+    await c.fork("a", 2)
+    expect(c.hierarchy.copiesBytes).toBe(true)
+    await c.put("bin", new Uint8Array([1, 2, 3]))
+    const mine = c.getIfPresent("bin") as Uint8Array
+    mine[0] = 99
+    expect([...(c.getIfPresent("bin") as Uint8Array)]).toEqual([1, 2, 3]) // a copy per read
+    await c.collapse("a", "0")
+    expect(c.getIfPresent("a")).toBe(c.getIfPresent("a")) // JSON: still the live object
+    expect(viaHierarchy).not.toHaveBeenCalled()
   })
 
   it("getIfPresent has no direct L1 read when its calls are timed, nor after close", async () => {
