@@ -23,7 +23,7 @@ import { compareFigures, gateFailed, type Baseline, type Figure } from "./compar
 import { hitRatioFigures, injectionFromEnv, l1BytesPerEntry, l1BytesPerHit } from "./figures.js"
 import { checkerFigures } from "./checker-figures.js"
 import { simulateFigures } from "./simulate-figures.js"
-import { BASELINE_TIMING_RUNS, GATE_TIMING_RUNS, medianRatio, timingRuns } from "./timing-runs.js"
+import { BASELINE_TIMING_RUNS, GATE_TIMING_RUNS, medianRatio, type TimingRun, timingRuns } from "./timing-runs.js"
 
 const ROOT = resolve(import.meta.dirname, "..", "..")
 export const BASELINE_FILE = resolve(ROOT, "bench", "baseline.json")
@@ -90,11 +90,18 @@ async function measure(args: Args): Promise<Record<string, Figure>> {
   await step("checker", "checker state counts", () => checkerFigures())
   await step("simulate", "simulate hit ratio at a fixed seed", () => simulateFigures())
   const timingProcesses = args.runs ?? (args.baseline ? BASELINE_TIMING_RUNS : GATE_TIMING_RUNS)
-  await step("timing", `L1 get / lru-cache get (${timingProcesses} processes)`, () => {
+  await step("timing", `L1 get and getIfPresent / lru-cache get (${timingProcesses} processes)`, () => {
     const runs = timingRuns(timingProcesses, inject === "slowdown" ? INJECTED_SLOWDOWN : 0)
     const ratios = runs.map((r) => r.pairedRatio)
-    console.log(`    per-process ratios ${ratios.map((r) => r.toFixed(3)).join(" ")}; L1 p50 ${spread(runs.map((r) => r.l1P50Ns)).median.toFixed(1)} ns, lru-cache p50 ${spread(runs.map((r) => r.lruP50Ns)).median.toFixed(1)} ns`)
-    return { "timing.l1GetOverLruGet": { value: Number(medianRatio(runs).toFixed(4)), better: "lower", unit: "× lru-cache time", kind: "timing" } }
+    console.log(`    L1 get: per-process ratios ${ratios.map((r) => r.toFixed(3)).join(" ")}; L1 p50 ${spread(runs.map((r) => r.l1P50Ns)).median.toFixed(1)} ns, lru-cache p50 ${spread(runs.map((r) => r.lruP50Ns)).median.toFixed(1)} ns`)
+    const gip = (r: TimingRun): number => r.getIfPresentPairedRatio
+    console.log(
+      `    getIfPresent: per-process ratios ${runs.map((r) => gip(r).toFixed(3)).join(" ")}; getIfPresent p50 ${spread(runs.map((r) => r.getIfPresentP50Ns)).median.toFixed(1)} ns, lru-cache (same values) p50 ${spread(runs.map((r) => r.lruSameValuesP50Ns)).median.toFixed(1)} ns`,
+    )
+    return {
+      "timing.l1GetOverLruGet": { value: Number(medianRatio(runs).toFixed(4)), better: "lower", unit: "× lru-cache time", kind: "timing" },
+      "timing.getIfPresentOverLruGet": { value: Number(medianRatio(runs, gip).toFixed(4)), better: "lower", unit: "× lru-cache time", kind: "timing" },
+    }
   })
   return figures
 }

@@ -76,12 +76,13 @@ describe("perf gate end to end (child processes)", () => {
     expect(injected.stdout).toMatch(/bench-gate: FAIL/)
   }, 300_000)
 
-  it("catches a deliberate 10 % slowdown of L1 get (timing ratio against lru-cache)", () => {
+  it("catches a deliberate 10 % slowdown of L1 get and of getIfPresent (timing ratios against lru-cache)", () => {
     const file = join(dir, "timing-baseline.json")
     const base = gate(["--baseline", "--only", "timing", "--runs", "3", "--baseline-file", file])
     expect(base.status, base.stderr).toBe(0)
     const injected = gate(["--only", "timing", "--runs", "3", "--baseline-file", file], "slowdown")
     expect(injected.status, injected.stdout).toBe(1)
     expect(injected.stdout).toMatch(/FAIL timing\.l1GetOverLruGet: .*REGRESSION/)
+    expect(injected.stdout).toMatch(/FAIL timing\.getIfPresentOverLruGet: .*REGRESSION/)
   }, 300_000)
 })
