@@ -76,17 +76,21 @@ function copy16(dst: number, src: number, srcOffset: number): number[][] {
 }
 
 /**
- * A forward byte copy from FROM to D until D reaches STOP, the match copy for offsets below 8: each
- * byte read may be one this copy has just written, so a short offset repeats the last `off` bytes.
+ * A forward copy from FROM to D, `step` bytes at a time, until D reaches STOP (the last step may
+ * write up to `step` − 1 bytes past it). Each read may see bytes this copy has just written: one
+ * byte at a time is the match copy for offsets below 8 (a short offset repeats the last `off`
+ * bytes); eight at a time needs offsets of at least 8.
  */
-const byteCopyToStop: number[][] = [
-  op.loop(),
-  op.get(D), op.get(FROM), op.i32Load8u(), op.i32Store8(),
-  op.get(D), op.i32Const(1), op.i32Add(), op.set(D),
-  op.get(FROM), op.i32Const(1), op.i32Add(), op.set(FROM),
-  op.get(D), op.get(STOP), op.i32LtU(), op.brIf(0),
-  op.end(),
-]
+function copyToStop(step: 1 | 8): number[][] {
+  return [
+    op.loop(),
+    op.get(D), op.get(FROM), ...(step === 1 ? [op.i32Load8u(), op.i32Store8()] : [op.i64Load(), op.i64Store()]),
+    op.get(D), op.i32Const(step), op.i32Add(), op.set(D),
+    op.get(FROM), op.i32Const(step), op.i32Add(), op.set(FROM),
+    op.get(D), op.get(STOP), op.i32LtU(), op.brIf(0),
+    op.end(),
+  ]
+}
 
 /**
  * One sequence in the common case, decided with four comparisons: the sequence far enough from
@@ -129,7 +133,7 @@ const fastSequence: number[][] = [
   op.end(),
   // Offsets 1..7: the match repeats the last `off` bytes; a forward byte copy does that.
   op.get(D), op.get(ML), op.i32Add(), op.set(STOP),
-  ...byteCopyToStop,
+  ...copyToStop(1),
   op.br(1), // next sequence (block, loop)
   op.end()
 ]
@@ -180,15 +184,10 @@ const body: number[][] = [
   op.else(),
   op.get(OFF), op.i32Const(8), op.i32GeU(),
   op.if(),
-  op.loop(),
-  op.get(D), op.get(FROM), op.i64Load(), op.i64Store(),
-  op.get(D), op.i32Const(8), op.i32Add(), op.set(D),
-  op.get(FROM), op.i32Const(8), op.i32Add(), op.set(FROM),
-  op.get(D), op.get(STOP), op.i32LtU(), op.brIf(0),
-  op.end(),
+  ...copyToStop(8),
   op.get(STOP), op.set(D),
   op.else(),
-  ...byteCopyToStop,
+  ...copyToStop(1),
   op.end(),
   op.end(),
   op.br(0), // next sequence
