@@ -17,7 +17,7 @@ mutants=(
   "l3-skips-hash-check|src/tiers/l3/blob.ts|s/if \(hashBytes\(raw\) !== expected\.hash\) return \{ ok: false, reason: .BLAKE3 mismatch. \}//|properties/faults.test.ts"
   "packed-array-not-frozen|src/values/packed-reader.ts|s/return Object\.freeze\(a\)/return a/|test/values/packed.test.ts"
   "sketch-hit-takes-no-room|src/tiers/l1/frequency-sketch.ts|s/    this\.room--\n    this\.countSlot\(slot, 1\)/    this.countSlot(slot, 1)/|test/tiers/l1/policy-parts.test.ts"
-  "close-keeps-getifpresent-fast|src/hierarchy/hierarchy.ts|s/    this\.fastGetIfPresent = false\n//|test/service/facade.test.ts"
+  "close-keeps-getifpresent-fast|src/hierarchy/hierarchy.ts|s/    this\.closed = true\n    this\.noteDirectL1\(\)\n/    this.closed = true\n/|test/service/facade.test.ts"
   "direct-read-ignores-collapse-window|src/service/facade.ts|s/const l1 = this\.#superpositions\.noCollapseWindow \? hierarchy\.directL1 : undefined/const l1 = hierarchy.directL1/|test/branches/cache-integration.test.ts"
 )
 

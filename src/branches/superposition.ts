@@ -120,9 +120,9 @@ export class SuperpositionManager {
   private readonly records = new Map<string, KeyRecord>()
   private readonly locks = new Map<string, Promise<unknown>>()
   /**
-   * `records` and `locks` are both empty (kept by `noteKeys` after every change to either): read on
-   * the public `getIfPresent`'s path when its direct L1 read is off, and one field is fewer
-   * instructions than two Map sizes.
+   * `records` and `locks` are both empty (kept by `noteKeys` after every change to either): `involves`
+   * reads it first on every base read and write, and one field is fewer instructions than two Map
+   * sizes.
    */
   private isQuiet = true
   /**

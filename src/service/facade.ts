@@ -62,7 +62,7 @@ export class TierCacheClient implements TierCacheHandle {
     noteDirectL1()
   }
 
-  /** The superposition manager itself: `getIfPresent` reads its `quiet` with one load less. */
+  /** The superposition manager: whether a collapse is in its window decides `getIfPresent`'s direct read. */
   readonly #superpositions: SuperpositionManager
   /**
    * L1, while a `getIfPresent` hit is L1's `get` and nothing else: the hierarchy's `directL1`
@@ -112,8 +112,8 @@ export class TierCacheClient implements TierCacheHandle {
       const v = copying.get(key)
       return v !== undefined ? copyOut(v) : this.hierarchy.getIfPresentMissed(key)
     }
-    // With no superposition open straight to the hierarchy: one call less.
-    return this.#superpositions.quiet ? this.hierarchy.getIfPresent(key) : this.branchLayer.getIfPresent(key)
+    // Closed, timed, or a collapse in its window: the checked path, through the branch layer.
+    return this.branchLayer.getIfPresent(key)
   }
 
   /** Removes `key` from every tier (durably from L3); fills in flight are dropped; a superposition of it ends. */
